@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+//
+// Regolith: a hardware-in-the-loop flight software framework.
+// Layers (dependencies point down only), see docs/architecture.md:
+//   regolith (CLI) > Ground > Missions > Sequencing > Simulator > Devices
+//   > FlightHAL (+ CSerialPort, CSocketCAN) > FlightWire > FlightCore
+// FlightCore and FlightWire import no Foundation and no other package.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Regolith",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "FlightCore", targets: ["FlightCore"]),
+        .library(name: "FlightWire", targets: ["FlightWire"]),
+        .library(name: "FlightHAL", targets: ["FlightHAL"]),
+        .library(name: "Devices", targets: ["Devices"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "Sequencing", targets: ["Sequencing"]),
+        .library(name: "Missions", targets: ["Missions"]),
+        .library(name: "Ground", targets: ["Ground"]),
+        .executable(name: "regolith", targets: ["regolith"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The part that would fly: no Foundation, no packages.
+        .target(name: "FlightCore", swiftSettings: strict),
+        .target(name: "FlightWire", dependencies: ["FlightCore"], swiftSettings: strict),
+
+        // C libraries, found through pkg-config; `make` installs the Debian packages.
+        .systemLibrary(
+            name: "CSerialPort", pkgConfig: "libserialport",
+            providers: [.apt(["libserialport-dev"])]),
+        .systemLibrary(
+            name: "CSocketCAN", pkgConfig: "libsocketcan",
+            providers: [.apt(["libsocketcan-dev"])]),
+
+        .target(
+            name: "FlightHAL",
+            dependencies: ["FlightCore", "FlightWire", "CSerialPort", "CSocketCAN"],
+            swiftSettings: strict),
+        .target(name: "Devices", dependencies: ["FlightCore", "FlightWire"], swiftSettings: strict),
+        .target(
+            name: "Simulator", dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices"],
+            path: "Simulator", swiftSettings: strict),
+        .target(name: "Sequencing", dependencies: ["FlightCore", "FlightWire"], swiftSettings: strict),
+        .target(
+            name: "Missions",
+            dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices", "Sequencing"],
+            swiftSettings: strict),
+        .target(
+            name: "Ground", dependencies: ["FlightCore", "FlightWire", "FlightHAL"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "regolith",
+            dependencies: [
+                "FlightCore", "FlightWire", "FlightHAL", "Devices", "Simulator", "Sequencing",
+                "Missions", "Ground",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .testTarget(name: "FlightCoreTests", dependencies: ["FlightCore"], swiftSettings: strict),
+        .testTarget(name: "FlightWireTests", dependencies: ["FlightWire"], swiftSettings: strict),
+    ]
+)

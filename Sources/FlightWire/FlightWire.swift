@@ -1,0 +1,1 @@
+// FlightWire: frames, packets, COBS, CAN ids and ISO-TP (issue: wire formats).
