@@ -70,3 +70,20 @@ demo: deps
 
 clean:
 	rm -rf .build $(VENV)
+
+# Wire formats: fuzzing. Each decoder's libFuzzer target runs for FUZZ_SECONDS (one at a time:
+# the machine is shared). FUZZ_FLAGS adds libFuzzer options, e.g. FUZZ_FLAGS=-runs=10000000.
+# Corpora live in .build-fuzz/corpus/<target> (git-ignored) and grow across runs.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?=
+FUZZ_TARGETS := SpacePacket TCFrame TMFrame COBSDeframer ISOTP
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  $(SWIFT) build -c release --sanitize=fuzzer --product Fuzz$$t --scratch-path .build-fuzz || exit 1; \
+	  mkdir -p .build-fuzz/corpus/$$t; \
+	  echo "make fuzz: Fuzz$$t for $(FUZZ_SECONDS)s"; \
+	  SWIFT_BACKTRACE=enable=no .build-fuzz/release/Fuzz$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $(FUZZ_FLAGS) .build-fuzz/corpus/$$t 2>&1 | grep -E "^Done|number_of_executed_units|ERROR|SUMMARY|crash-" ; \
+	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "make fuzz: Fuzz$$t failed"; exit 1; }; \
+	done

@@ -70,5 +70,22 @@ let package = Package(
 
         .testTarget(name: "FlightCoreTests", dependencies: ["FlightCore"], swiftSettings: strict),
         .testTarget(name: "FlightWireTests", dependencies: ["FlightWire"], swiftSettings: strict),
+
+        // Wire formats: fuzz targets and test peers
+        // One libFuzzer target per decoder: `make fuzz` builds each with
+        // `swift build -c release --sanitize=fuzzer --product <name> --scratch-path .build-fuzz`.
+        // In a plain `swift build` they link to programs that do nothing.
+        .executableTarget(
+            name: "FuzzSpacePacket", dependencies: ["FlightCore", "FlightWire"],
+            path: "Tests/Fuzz/SpacePacket", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzTCFrame", dependencies: ["FlightCore", "FlightWire"],
+            path: "Tests/Fuzz/TCFrame", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzTMFrame", dependencies: ["FlightCore", "FlightWire"],
+            path: "Tests/Fuzz/TMFrame", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzCOBSDeframer", dependencies: ["FlightCore", "FlightWire"],
+            path: "Tests/Fuzz/COBSDeframer", swiftSettings: strict),
     ]
 )
