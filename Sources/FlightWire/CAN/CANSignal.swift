@@ -1,0 +1,131 @@
+/// One signal of a CAN message as a DBC file describes it, for little-endian (Intel, `@1`)
+/// signals: raw bits at `startBit...startBit+length-1` counted from bit 0 of byte 0, and
+/// `physical = raw * factor + offset`.
+public struct CANSignal: Sendable {
+    public let name: String
+    public let startBit: Int
+    public let length: Int
+    public let isSigned: Bool
+    public let factor: Double
+    public let offset: Double
+    public let minimum: Double
+    public let maximum: Double
+    public let unit: String
+
+    public init(
+        _ name: String, start: Int, length: Int, signed: Bool = false, factor: Double = 1, offset: Double = 0,
+        min: Double, max: Double, unit: String = ""
+    ) {
+        precondition(length >= 1 && length <= 64 && start >= 0, "signal table entry out of range")
+        self.name = name
+        startBit = start
+        self.length = length
+        isSigned = signed
+        self.factor = factor
+        self.offset = offset
+        minimum = min
+        maximum = max
+        self.unit = unit
+    }
+
+    var rawMask: UInt64 { length == 64 ? .max : (1 << UInt64(length)) - 1 }
+
+    /// The raw integer for a physical value: clamped to [minimum, maximum], rounded to the
+    /// nearest step, then clamped to what `length` bits can hold.
+    public func raw(for physical: Double) -> UInt64 {
+        let clamped = Swift.min(Swift.max(physical.isNaN ? 0 : physical, minimum), maximum)
+        let steps = roundedToNearest((clamped - offset) / factor)
+        if isSigned {
+            let lo = -Double(UInt64(1) << UInt64(length - 1))
+            let hi = Double(UInt64(1) << UInt64(length - 1)) - 1
+            let v = Int64(Swift.min(Swift.max(steps, lo), hi))
+            return UInt64(bitPattern: v) & rawMask
+        }
+        let hi = length == 64 ? Double(UInt64.max) : Double(rawMask)
+        return UInt64(Swift.min(Swift.max(steps, 0), hi))
+    }
+
+    /// The physical value of a raw integer.
+    public func physical(raw: UInt64) -> Double {
+        if isSigned, length < 64, raw & (1 << UInt64(length - 1)) != 0 {
+            return Double(Int64(bitPattern: raw | ~rawMask)) * factor + offset
+        }
+        if isSigned { return Double(Int64(bitPattern: raw)) * factor + offset }
+        return Double(raw) * factor + offset
+    }
+
+    /// Writes `physical` into `data`; returns false, writing nothing, if the signal does not fit.
+    @discardableResult
+    public func encode(_ physical: Double, into data: UnsafeMutableRawBufferPointer) -> Bool {
+        encodeRaw(raw(for: physical), into: data)
+    }
+
+    @discardableResult
+    public func encodeRaw(_ raw: UInt64, into data: UnsafeMutableRawBufferPointer) -> Bool {
+        guard startBit + length <= data.count * 8 else { return false }
+        for i in 0..<length {
+            let p = startBit + i
+            let bit = UInt8(1) << UInt8(p & 7)
+            if (raw >> UInt64(i)) & 1 == 1 { data[p >> 3] |= bit } else { data[p >> 3] &= ~bit }
+        }
+        return true
+    }
+
+    /// Reads the signal from `data`, or nil if the frame is too short to hold it.
+    public func decode(_ data: UnsafeRawBufferPointer) -> Double? { decodeRaw(data).map { physical(raw: $0) } }
+
+    public func decodeRaw(_ data: UnsafeRawBufferPointer) -> UInt64? {
+        guard startBit + length <= data.count * 8 else { return nil }
+        var raw: UInt64 = 0
+        for i in 0..<length {
+            let p = startBit + i
+            if (data[p >> 3] >> UInt8(p & 7)) & 1 == 1 { raw |= 1 << UInt64(i) }
+        }
+        return raw
+    }
+}
+
+/// A CAN message of the id plan: its id, length, sending node and signals.
+public struct CANMessage: Sendable {
+    public let id: UInt16
+    public let name: String
+    public let length: Int
+    public let sender: String
+    public let signals: [CANSignal]
+
+    public init(id: UInt16, name: String, length: Int, sender: String, signals: [CANSignal]) {
+        self.id = id
+        self.name = name
+        self.length = length
+        self.sender = sender
+        self.signals = signals
+    }
+
+    public func signal(_ name: String) -> CANSignal? { signals.first { $0.name == name } }
+
+    /// A frame of this message with the given physical values (others zero). Unknown signal
+    /// names are ignored.
+    public func frame(_ values: [(String, Double)]) -> CANFrame {
+        var bytes = [UInt8](repeating: 0, count: length)
+        bytes.withUnsafeMutableBytes { b in
+            for (name, value) in values { signal(name)?.encode(value, into: b) }
+        }
+        // Cannot throw: ids in the plan are 11-bit and lengths at most 8.
+        return (try? CANFrame(id: .standard(id), data: bytes)) ?? CANFrame.empty
+    }
+}
+
+extension CANFrame {
+    static let empty: CANFrame = {
+        guard let f = try? CANFrame(id: .standard(0), data: [UInt8]()) else { fatalError("unreachable") }
+        return f
+    }()
+}
+
+/// Round half away from zero without libm (FlightWire links nothing but the stdlib): values
+/// of 2^52 and above are already integers.
+func roundedToNearest(_ x: Double) -> Double {
+    guard x.isFinite else { return x.isNaN ? 0 : x }
+    guard abs(x) < 4_503_599_627_370_496 else { return x }
+    return Double(Int64(x + (x < 0 ? -0.5 : 0.5)))
+}
