@@ -87,5 +87,8 @@ let package = Package(
         .executableTarget(
             name: "FuzzCOBSDeframer", dependencies: ["FlightCore", "FlightWire"],
             path: "Tests/Fuzz/COBSDeframer", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzISOTP", dependencies: ["FlightWire"],
+            path: "Tests/Fuzz/ISOTP", swiftSettings: strict),
     ]
 )
