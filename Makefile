@@ -63,10 +63,12 @@ test-peers:
 	REGOLITH_BIN=$$($(SWIFT) build --show-bin-path)/regolith $(VENV)/bin/python -m pytest -q Tests/peers
 
 demo: deps
-	@echo "make demo: the lander descent and rover drive arrive with the missions issue (see README)."
-	@echo "Until then the demo prints the flight core's dictionary, which is what exists today:"
+	@echo "make demo: the lander descent and rover drive arrive with the missions work."
+	@echo "Until then this runs what exists: the flight core under both executives."
 	$(SWIFT) build --product regolith
 	$$($(SWIFT) build --show-bin-path)/regolith dict export --summary
+	$$($(SWIFT) build --show-bin-path)/regolith run --executive lockstep --seconds 60
+	$$($(SWIFT) build --show-bin-path)/regolith run --executive realtime --seconds 3
 
 clean:
 	rm -rf .build $(VENV)

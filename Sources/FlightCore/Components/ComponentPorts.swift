@@ -1,0 +1,153 @@
+/// The services every component writes to, shared by one topology and confined to the
+/// executive's thread.
+public final class FlightServices {
+    public let telemetry: TelemetryStore
+    public let events: EventLog
+    public let parameters: ParameterDatabase
+    /// Flight time of the tick being run; set by the executive before each tick.
+    public internal(set) var now: FlightTime
+
+    init(telemetry: TelemetryStore, events: EventLog, parameters: ParameterDatabase, now: FlightTime) {
+        self.telemetry = telemetry
+        self.events = events
+        self.parameters = parameters
+        self.now = now
+    }
+}
+
+/// A component's wiring into the services: the tables that map its local channel, event and
+/// parameter ids onto preallocated slots. Built by the topology; cheap to use on the tick path
+/// (an array index, no hashing, no allocation).
+public struct ComponentPorts {
+    public let baseID: UInt32
+    let services: FlightServices?
+    let channelSlots: [Int32]
+    let eventSlots: [Int32]
+    let parameterSlots: [Int32]
+
+    /// Ports of a component that is not (yet) in a topology: every write is a programming error.
+    public static var unwired: ComponentPorts {
+        ComponentPorts(baseID: 0, services: nil, channelSlots: [], eventSlots: [], parameterSlots: [])
+    }
+
+    init(baseID: UInt32, services: FlightServices?, channelSlots: [Int32], eventSlots: [Int32], parameterSlots: [Int32]) {
+        self.baseID = baseID
+        self.services = services
+        self.channelSlots = channelSlots
+        self.eventSlots = eventSlots
+        self.parameterSlots = parameterSlots
+    }
+
+    public var isWired: Bool { services != nil }
+
+    /// Flight time of the current tick.
+    public var now: FlightTime { services?.now ?? .zero }
+
+    @inline(__always)
+    static func slot(_ table: [Int32], _ local: UInt32, _ what: @autoclosure () -> String) -> Int {
+        let i = Int(local)
+        precondition(i < table.count && table[i] >= 0, what())
+        return Int(table[i])
+    }
+
+    // MARK: Telemetry
+
+    /// Writes a telemetry channel (by local id), stamped with the current tick's time.
+    public func write(_ local: UInt32, _ value: FlightValue) {
+        guard let s = services else { return }
+        s.telemetry.write(slot: Self.slot(channelSlots, local, "write to an undeclared channel"), value, time: s.now)
+    }
+
+    public func write<ID: RawRepresentable<UInt32>>(_ channel: ID, _ value: FlightValue) {
+        write(channel.rawValue, value)
+    }
+
+    /// The global id of a local channel.
+    public func channelID(_ local: UInt32) -> ChannelID { ChannelID(baseID + local) }
+
+    // MARK: Events
+
+    /// Emits an event (by local id) with up to six arguments.
+    public func log(_ local: UInt32, _ args: EventArguments = EventArguments()) {
+        guard let s = services else { return }
+        s.events.log(slot: Self.slot(eventSlots, local, "log of an undeclared event"), args, time: s.now)
+    }
+
+    public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ args: EventArguments = EventArguments()) {
+        log(event.rawValue, args)
+    }
+
+    public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue) {
+        log(event.rawValue, EventArguments(a))
+    }
+
+    public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue, _ b: FlightValue) {
+        log(event.rawValue, EventArguments(a, b))
+    }
+
+    public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue, _ b: FlightValue, _ c: FlightValue) {
+        log(event.rawValue, EventArguments(a, b, c))
+    }
+
+    // MARK: Parameters
+
+    /// The current value of a parameter (by local id).
+    public func parameter(_ local: UInt32) -> FlightValue {
+        guard let s = services else { preconditionFailure("parameter read on an unwired component") }
+        return s.parameters.value(slot: Self.slot(parameterSlots, local, "read of an undeclared parameter"))
+    }
+
+    public func parameter<ID: RawRepresentable<UInt32>>(_ p: ID) -> FlightValue { parameter(p.rawValue) }
+}
+
+/// Up to six event arguments, stored inline so that logging an event never allocates.
+public struct EventArguments: Sendable, Hashable {
+    public static let capacity = 6
+    public private(set) var count: Int = 0
+    var a0: FlightValue = .u8(0), a1: FlightValue = .u8(0), a2: FlightValue = .u8(0)
+    var a3: FlightValue = .u8(0), a4: FlightValue = .u8(0), a5: FlightValue = .u8(0)
+
+    public init() {}
+    public init(_ a: FlightValue) { append(a) }
+    public init(_ a: FlightValue, _ b: FlightValue) {
+        append(a)
+        append(b)
+    }
+    public init(_ a: FlightValue, _ b: FlightValue, _ c: FlightValue) {
+        append(a)
+        append(b)
+        append(c)
+    }
+    public init(_ a: FlightValue, _ b: FlightValue, _ c: FlightValue, _ d: FlightValue) {
+        append(a)
+        append(b)
+        append(c)
+        append(d)
+    }
+
+    /// Appends an argument; a seventh is a programming error.
+    public mutating func append(_ v: FlightValue) {
+        switch count {
+        case 0: a0 = v
+        case 1: a1 = v
+        case 2: a2 = v
+        case 3: a3 = v
+        case 4: a4 = v
+        case 5: a5 = v
+        default: preconditionFailure("an event carries at most \(Self.capacity) arguments")
+        }
+        count += 1
+    }
+
+    public subscript(i: Int) -> FlightValue {
+        precondition(i >= 0 && i < count, "event argument index out of range")
+        switch i {
+        case 0: return a0
+        case 1: return a1
+        case 2: return a2
+        case 3: return a3
+        case 4: return a4
+        default: return a5
+        }
+    }
+}

@@ -1,0 +1,135 @@
+/// The telemetry database (F Prime's TlmChan): one preallocated slot per channel holding the
+/// latest value, its time, whether it is waiting for downlink, and its limit state.
+///
+/// A write with an ``UpdatePolicy/onChange`` channel counts only when the value differs.
+/// Limit transitions are counted and reported as events (yellow: WARNING_LO, red: WARNING_HI,
+/// back to nominal: ACTIVITY_HI). Every accepted sample is folded into ``digest``, so two runs
+/// can be compared sample for sample.
+public final class TelemetryStore: Component {
+    public let name: String
+    public var ports = ComponentPorts.unwired
+
+    public struct Slot: Sendable {
+        public let id: ChannelID
+        public let qualifiedName: String
+        public let type: FlightType
+        public let update: UpdatePolicy
+        public let limits: ChannelLimits?
+        public internal(set) var value: FlightValue
+        public internal(set) var time: FlightTime = .zero
+        public internal(set) var written = false
+        /// Written since last drained for downlink.
+        public internal(set) var pending = false
+        public internal(set) var limitState: LimitState = .nominal
+        public internal(set) var samples: UInt64 = 0
+    }
+
+    public private(set) var slots: ContiguousArray<Slot> = []
+    var indexByID: [ChannelID: Int] = [:]
+
+    public private(set) var samplesAccepted: UInt64 = 0
+    public private(set) var samplesUnchanged: UInt64 = 0
+    public private(set) var limitTransitions: UInt64 = 0
+    /// FNV-1a over every accepted sample: (id, time, type, value bits).
+    public private(set) var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public enum Channel: UInt32 { case samples = 0, limitTransitions = 1 }
+    public enum Event: UInt32 { case limitYellow = 0, limitRed = 1, limitNominal = 2 }
+
+    public init(name: String = "tlmChan") { self.name = name }
+
+    public var definition: ComponentDefinition {
+        ComponentDefinition(
+            kind: "TelemetryStore",
+            summary: "Holds the latest value of every telemetry channel, checks limits, and hands updated channels to the downlink.",
+            channels: [
+                ChannelDefinition(Channel.samples.rawValue, "SamplesAccepted", .u64, summary: "Telemetry samples accepted since start"),
+                ChannelDefinition(Channel.limitTransitions.rawValue, "LimitTransitions", .u32, update: .onChange, summary: "Limit-state changes of any channel"),
+            ],
+            events: [
+                EventDefinition(Event.limitYellow.rawValue, "ChannelLimitYellow", .warningLow, arguments: [.init("channel", .u32), .init("value", .f64)], format: "Channel {} entered its yellow limit with value {}", throttle: EventThrottle(count: 20)),
+                EventDefinition(Event.limitRed.rawValue, "ChannelLimitRed", .warningHigh, arguments: [.init("channel", .u32), .init("value", .f64)], format: "Channel {} entered its red limit with value {}", throttle: EventThrottle(count: 20)),
+                EventDefinition(Event.limitNominal.rawValue, "ChannelLimitNominal", .activityHigh, arguments: [.init("channel", .u32), .init("value", .f64)], format: "Channel {} is back within limits with value {}", throttle: EventThrottle(count: 20)),
+            ])
+    }
+
+    /// Adds a component's channels; returns the local-id-to-slot table. Called by the topology.
+    func register(_ channels: [ChannelDefinition], component: String, baseID: UInt32) -> [Int32] {
+        var table = [Int32](repeating: -1, count: Int(channels.map(\.localID).max().map { $0 + 1 } ?? 0))
+        slots.reserveCapacity(slots.count + channels.count)
+        for c in channels {
+            let id = ChannelID(baseID + c.localID)
+            table[Int(c.localID)] = Int32(slots.count)
+            indexByID[id] = slots.count
+            slots.append(Slot(id: id, qualifiedName: component + "." + c.name, type: c.type, update: c.update, limits: c.limits, value: FlightValue.zero(of: c.type) ?? .u8(0)))
+        }
+        return table
+    }
+
+    /// Records a sample. On the tick path: no allocation.
+    func write(slot i: Int, _ value: FlightValue, time: FlightTime) {
+        precondition(value.isOf(slots[i].type), "telemetry value of the wrong type for its channel")
+        if slots[i].update == .onChange && slots[i].written && slots[i].value == value {
+            samplesUnchanged &+= 1
+            return
+        }
+        slots[i].value = value
+        slots[i].time = time
+        slots[i].written = true
+        slots[i].pending = true
+        slots[i].samples &+= 1
+        samplesAccepted &+= 1
+        fold(UInt64(slots[i].id.rawValue))
+        fold(time.totalMicroseconds)
+        fold(UInt64(value.tag))
+        fold(value.bitPattern)
+        if let limits = slots[i].limits {
+            let state = limits.state(of: value.doubleValue)
+            if state != slots[i].limitState {
+                slots[i].limitState = state
+                limitTransitions &+= 1
+                let args = EventArguments(.u32(slots[i].id.rawValue), .f64(value.doubleValue))
+                if state.isRed {
+                    ports.log(Event.limitRed, args)
+                } else if state.isYellow {
+                    ports.log(Event.limitYellow, args)
+                } else {
+                    ports.log(Event.limitNominal, args)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func fold(_ v: UInt64) {
+        var x = v
+        for _ in 0..<8 {
+            digest = (digest ^ (x & 0xFF)) &* 0x0000_0100_0000_01B3
+            x >>= 8
+        }
+    }
+
+    public func tick(_ context: TickContext) {
+        ports.write(Channel.samples, .u64(samplesAccepted))
+        ports.write(Channel.limitTransitions, .u32(UInt32(truncatingIfNeeded: limitTransitions)))
+    }
+
+    // MARK: Reading
+
+    /// The latest sample of a channel, or nil if it was never written (or does not exist).
+    public func latest(_ id: ChannelID) -> (value: FlightValue, time: FlightTime)? {
+        guard let i = indexByID[id], slots[i].written else { return nil }
+        return (slots[i].value, slots[i].time)
+    }
+
+    public func slot(_ id: ChannelID) -> Slot? { indexByID[id].map { slots[$0] } }
+
+    /// Calls `body` for each channel written since the last drain, in id-registration order,
+    /// and marks them drained. This is what a downlink calls.
+    public func drainPending(_ body: (ChannelID, FlightValue, FlightTime) -> Void) {
+        for i in slots.indices where slots[i].pending {
+            slots[i].pending = false
+            body(slots[i].id, slots[i].value, slots[i].time)
+        }
+    }
+}
