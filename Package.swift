@@ -93,5 +93,9 @@ let package = Package(
         .executableTarget(
             name: "FuzzISOTP", dependencies: ["FlightWire"],
             path: "Tests/Fuzz/ISOTP", swiftSettings: strict),
+        // FlightWire on a pipe for the Python peer tests in Tests/peers (not shipped).
+        .executableTarget(
+            name: "wire-peer", dependencies: ["FlightCore", "FlightWire"],
+            path: "Tests/Support/WirePeer", swiftSettings: strict),
     ]
 )
