@@ -24,3 +24,61 @@ def regolith_bin() -> Path:
 
 def run_regolith(binary: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(binary), *args], check=True, capture_output=True, text=True)
+
+
+# Wire formats: the `wire-peer` executable (Tests/Support/WirePeer) speaks FlightWire on a pipe.
+class WirePeer:
+    """One long-lived wire-peer process: a request line in, answer lines up to `end` out."""
+
+    def __init__(self, path: Path):
+        self.proc = subprocess.Popen([str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
+
+    def call(self, *words) -> list:
+        self.proc.stdin.write(" ".join(str(w) for w in words) + "\n")
+        self.proc.stdin.flush()
+        lines = []
+        while True:
+            line = self.proc.stdout.readline()
+            assert line, "wire-peer exited"
+            line = line.rstrip("\n")
+            if line == "end":
+                return lines
+            lines.append(line)
+
+    def one(self, *words) -> str:
+        lines = self.call(*words)
+        assert len(lines) == 1, lines
+        return lines[0]
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+def hexb(b: bytes) -> str:
+    return b.hex() if b else "-"
+
+
+def unhex(s: str) -> bytes:
+    return b"" if s == "-" else bytes.fromhex(s)
+
+
+@pytest.fixture(scope="session")
+def wire_peer_bin() -> Path:
+    env = os.environ.get("WIRE_PEER_BIN")
+    if env:
+        path = Path(env)
+    else:
+        bin_dir = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
+                                 capture_output=True, text=True).stdout.strip()
+        path = Path(bin_dir) / "wire-peer"
+    assert path.is_file(), f"wire-peer not found at {path}: run `swift build` first"
+    return path
+
+
+@pytest.fixture()
+def wire(wire_peer_bin):
+    peer = WirePeer(wire_peer_bin)
+    yield peer
+    peer.close()
