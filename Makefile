@@ -89,3 +89,7 @@ fuzz:
 	    $(FUZZ_FLAGS) .build-fuzz/corpus/$$t 2>&1 | grep -E "^Done|number_of_executed_units|ERROR|SUMMARY|crash-" ; \
 	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "make fuzz: Fuzz$$t failed"; exit 1; }; \
 	done
+
+# Wire formats: benchmarks live in the nested package Benchmarks/ (its own .build there).
+bench:
+	cd Benchmarks && $(SWIFT) package benchmark --no-progress
