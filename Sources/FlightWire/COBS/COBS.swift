@@ -11,29 +11,9 @@ public enum COBS {
     /// than ``maxEncodedCount(_:)`` of the input. Never writes a zero.
     public static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
         guard output.count >= maxEncodedCount(input.count) else { return nil }
-        var codeAt = 0
-        var out = 1
-        var code: UInt8 = 1
-        for b in input {
-            if b == 0 {
-                output[codeAt] = code
-                codeAt = out
-                out += 1
-                code = 1
-            } else {
-                output[out] = b
-                out += 1
-                code += 1
-                if code == 0xFF {
-                    output[codeAt] = code
-                    codeAt = out
-                    out += 1
-                    code = 1
-                }
-            }
-        }
-        output[codeAt] = code
-        return out
+        var e = COBSEncoder(output: output, at: 0)
+        e.feed(input)
+        return e.finish()
     }
 
     /// Decodes one whole encoded frame (no delimiter) into `output`; returns the decoded length,
@@ -59,6 +39,59 @@ public enum COBS {
                 out += 1
             }
         }
+        return out
+    }
+}
+
+/// Incremental COBS encoder over a caller's buffer that is known to be large enough
+/// (``COBS/maxEncodedCount(_:)`` of everything fed). Copies runs of non-zero bytes with
+/// `memcpy`-like block moves rather than byte by byte.
+struct COBSEncoder {
+    let output: UnsafeMutableRawBufferPointer
+    var codeAt: Int
+    var out: Int
+    var code = 1
+
+    init(output: UnsafeMutableRawBufferPointer, at start: Int) {
+        self.output = output
+        codeAt = start
+        out = start + 1
+    }
+
+    mutating func feed(_ src: UnsafeRawBufferPointer) {
+        guard let base = src.baseAddress, let dst = output.baseAddress else { return }
+        var i = 0
+        let n = src.count
+        while i < n {
+            let limit = min(n, i + (0xFF - code))
+            let j = firstZero(src, from: i, to: limit)
+            let run = j - i
+            if run > 0 {
+                (dst + out).copyMemory(from: base + i, byteCount: run)
+                out += run
+                code += run
+                i = j
+            }
+            if code == 0xFF {
+                closeBlock()
+            } else if i < n {
+                // src[i] is a zero: it ends the block.
+                closeBlock()
+                i += 1
+            }
+        }
+    }
+
+    mutating func closeBlock() {
+        output[codeAt] = UInt8(truncatingIfNeeded: code)
+        codeAt = out
+        out += 1
+        code = 1
+    }
+
+    /// Writes the last code byte; returns the end offset.
+    mutating func finish() -> Int {
+        output[codeAt] = UInt8(truncatingIfNeeded: code)
         return out
     }
 }

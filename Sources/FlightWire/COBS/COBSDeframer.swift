@@ -69,22 +69,48 @@ public struct COBSDeframer {
     /// Feeds bytes from the link; calls `deliver` with each intact payload (a view valid only
     /// during the call).
     public mutating func ingest(_ bytes: UnsafeRawBufferPointer, deliver: (UnsafeRawBufferPointer) -> Void) {
-        for b in bytes {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
             if b == 0 {
                 endFrame(deliver: deliver)
+                i += 1
                 continue
             }
-            if discarding { continue }
+            if discarding {
+                i += 1
+                continue
+            }
             started = true
             if blockLeft == 0 {
+                i += 1
                 if zeroPending, !append(0) { continue }
                 blockLeft = Int(b) - 1
                 zeroPending = b != 0xFF
-            } else {
-                blockLeft -= 1
-                _ = append(b)
+                continue
             }
+            // A run of data bytes: up to the end of the block, stopping early at a zero
+            // (a delimiter inside a block: the frame was cut, which endFrame will report).
+            let limit = min(n, i + blockLeft)
+            let j = firstZero(bytes, from: i + 1, to: limit)
+            blockLeft -= j - i
+            appendRun(UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
+            i = j
         }
+    }
+
+    mutating func appendRun(_ run: UnsafeRawBufferPointer) {
+        guard run.count <= buffer.count - count else {
+            reject(.oversize)
+            discarding = true
+            return
+        }
+        let at = count
+        buffer.withUnsafeMutableBytes { b in
+            (b.baseAddress.unsafelyUnwrapped + at).copyMemory(from: run.baseAddress.unsafelyUnwrapped, byteCount: run.count)
+        }
+        count += run.count
     }
 
     /// Bytes of a frame in progress (for tests and telemetry).

@@ -20,37 +20,12 @@ public enum COBSFrame {
     ) -> Int? {
         guard output.count >= maxWireCount(payloadCount: payload.count) else { return nil }
         let crc = CRC32C.checksum(payload)
-        // Encode payload then CRC as one COBS stream without copying them together: encode the
-        // payload, then continue the last block with the CRC bytes.
-        var out = leadingDelimiter ? 1 : 0
         if leadingDelimiter { output[0] = 0 }
-        var codeAt = out
-        out += 1
-        var code: UInt8 = 1
-        func put(_ b: UInt8) {
-            if b == 0 {
-                output[codeAt] = code
-                codeAt = out
-                out += 1
-                code = 1
-            } else {
-                output[out] = b
-                out += 1
-                code += 1
-                if code == 0xFF {
-                    output[codeAt] = code
-                    codeAt = out
-                    out += 1
-                    code = 1
-                }
-            }
-        }
-        for b in payload { put(b) }
-        put(UInt8(truncatingIfNeeded: crc >> 24))
-        put(UInt8(truncatingIfNeeded: crc >> 16))
-        put(UInt8(truncatingIfNeeded: crc >> 8))
-        put(UInt8(truncatingIfNeeded: crc))
-        output[codeAt] = code
+        // Payload then CRC as one COBS stream, without first copying them together.
+        var e = COBSEncoder(output: output, at: leadingDelimiter ? 1 : 0)
+        e.feed(payload)
+        withUnsafeBytes(of: crc.bigEndian) { e.feed($0) }
+        let out = e.finish()
         output[out] = 0
         return out + 1
     }
