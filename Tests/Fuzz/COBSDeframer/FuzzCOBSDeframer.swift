@@ -4,6 +4,8 @@ import FlightCore
 import FlightWire
 
 /// One deframer for the whole run, as on a real link: state carries across inputs.
+// nonisolated(unsafe) is sound here: libFuzzer calls LLVMFuzzerTestOneInput from one thread
+// only (no -fork/-jobs workers share the process), so nothing else touches this state.
 nonisolated(unsafe) var longLived = COBSDeframer(maxPayload: 64)
 
 @_cdecl("LLVMFuzzerTestOneInput")

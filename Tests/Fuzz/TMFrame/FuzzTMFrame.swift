@@ -3,6 +3,8 @@
 import FlightCore
 import FlightWire
 
+// nonisolated(unsafe) is sound here: libFuzzer calls LLVMFuzzerTestOneInput from one thread
+// only (no -fork/-jobs workers share the process), so nothing else touches this state.
 nonisolated(unsafe) var reassembler = TMPacketReassembler(capacity: 512)
 
 @_cdecl("LLVMFuzzerTestOneInput")
