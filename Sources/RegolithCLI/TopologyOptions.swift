@@ -17,6 +17,6 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
 
 /// Chooses which topology a subcommand works on.
 struct TopologyOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The topology: \(KnownTopology.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .shortAndLong, help: "The flight topology to use.")
     var topology: KnownTopology = .core
 }

@@ -24,9 +24,16 @@ public struct TopologyBuilder {
     /// - Parameters:
     ///   - baseRate: the scheduler's base tick, Hz.
     ///   - coreRate: how often the core services tick (publish their counters, drain commands), Hz.
-    public init(name: String, baseRate: Double, coreRate: Double = 10, eventCapacity: Int = 1024, parameterFile: String? = nil) {
+    ///   - eventCapacity: records the event log's ring holds.
+    ///   - commandQueue: commands the dispatcher queues before answering BUSY.
+    ///   - commandsPerTick: queued commands the dispatcher runs per core tick.
+    ///   - parameterFile: the parameter file; ``build()`` loads it when it exists.
+    public init(
+        name: String, baseRate: Double, coreRate: Double = 10, eventCapacity: Int = 1024,
+        commandQueue: Int = 32, commandsPerTick: Int = 8, parameterFile: String? = nil
+    ) {
         self.name = name
-        dispatcher = CommandDispatcher()
+        dispatcher = CommandDispatcher(queueCapacity: commandQueue, commandsPerTick: commandsPerTick)
         events = EventLog(capacity: eventCapacity)
         telemetry = TelemetryStore()
         parameters = ParameterDatabase(filePath: parameterFile)
@@ -125,7 +132,7 @@ public struct TopologyBuilder {
         }
 
         // Wire.
-        let services = FlightServices(telemetry: telemetry, events: events, parameters: parameters, now: .zero)
+        let services = FlightServices(telemetry: telemetry, events: events, parameters: parameters, dispatcher: dispatcher, now: .zero)
         var table: [CommandDispatcher.Entry] = []
         for (i, (p, d)) in zip(placed, definitions).enumerated() {
             let c = p.component, b = bases[i]
@@ -145,11 +152,16 @@ public struct TopologyBuilder {
             }
         }
         dispatcher.setTable(table)
+        parameters.finishRegistration()
 
         let components = zip(placed, zip(bases, definitions)).map { (p, bd) in
             Topology.Member(component: p.component, baseID: bd.0, definition: bd.1, rateGroup: groupOf[ObjectIdentifier(p.component)])
         }
-        return Topology(name: name, members: components, services: services, dispatcher: dispatcher, scheduler: scheduler, bus: bus, enums: enums)
+        let topology = Topology(name: name, members: components, services: services, dispatcher: dispatcher, scheduler: scheduler, bus: bus, enums: enums)
+        if let path = parameters.filePath, PosixFile.exists(path) {
+            topology.parameterLoad = parameters.loadFile()
+        }
+        return topology
     }
 
     /// Checks one component's definition on its own.
@@ -193,6 +205,9 @@ public struct TopologyBuilder {
             }
         }
         for c in d.commands {
+            guard c.arguments.count <= CommandArguments.capacity else {
+                throw .invalidDefinition(component: n, member: c.mnemonic, reason: "a command takes at most \(CommandArguments.capacity) arguments")
+            }
             var argNames = Set<String>()
             for a in c.arguments {
                 guard isIdentifier(a.name), argNames.insert(a.name).inserted else {
@@ -249,6 +264,8 @@ public final class Topology {
     let enums: [String: EnumType]
     /// Named constants exported with the dictionary (e.g. the ground link's spacecraft id).
     public var constants: [DictionaryConstant] = []
+    /// The outcome of loading the parameter file at build, when one was configured and existed.
+    public internal(set) var parameterLoad: Result<Int, ParameterFileError>?
 
     init(name: String, members: [Member], services: FlightServices, dispatcher: CommandDispatcher, scheduler: Scheduler, bus: SoftwareBus, enums: [String: EnumType]) {
         self.name = name
