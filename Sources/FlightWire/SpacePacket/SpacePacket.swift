@@ -1,5 +1,3 @@
-import FlightCore
-
 /// A decoded Space Packet: its header and a view of its data field inside the caller's bytes.
 public struct SpacePacket {
     public var header: SpacePacketHeader
@@ -12,13 +10,12 @@ public struct SpacePacket {
     public static func decode(
         _ bytes: UnsafeRawBufferPointer, exact: Bool = false
     ) throws(SpacePacketError) -> SpacePacket {
-        var reader = ByteReader(bytes)
-        let header = try SpacePacketHeader.decode(from: &reader)
-        guard let field = reader.readBytes(header.dataLength) else {
-            throw .truncated(needed: header.packetLength, have: bytes.count)
-        }
-        if exact, !reader.isAtEnd { throw .trailingBytes(reader.remaining) }
-        return SpacePacket(header: header, dataField: field)
+        let header = try SpacePacketHeader.decode(bytes)
+        let end = header.packetLength
+        guard end <= bytes.count else { throw .truncated(needed: end, have: bytes.count) }
+        if exact, end != bytes.count { throw .trailingBytes(bytes.count - end) }
+        return SpacePacket(
+            header: header, dataField: UnsafeRawBufferPointer(rebasing: bytes[SpacePacketHeader.size..<end]))
     }
 
     /// Writes header and data field into `output`; returns the packet length. The header's
@@ -43,9 +40,15 @@ public struct SpacePacket {
         guard output.count >= header.packetLength else {
             throw .outputTooSmall(needed: header.packetLength, capacity: output.count)
         }
-        var writer = ByteWriter(output)
-        header.encode(into: &writer)
-        writer.write(bytes: dataField)
-        return writer.count
+        // Stores the three header words directly (not through the generic ByteWriter): this
+        // is the hot path of every packet encoder.
+        let h = header
+        output.storeBytes(of: h.word1.bigEndian, toByteOffset: 0, as: UInt16.self)
+        output.storeBytes(of: h.word2.bigEndian, toByteOffset: 2, as: UInt16.self)
+        output.storeBytes(of: UInt16(truncatingIfNeeded: h.dataLength - 1).bigEndian, toByteOffset: 4, as: UInt16.self)
+        if let src = dataField.baseAddress, let dst = output.baseAddress {
+            (dst + SpacePacketHeader.size).copyMemory(from: src, byteCount: dataField.count)
+        }
+        return h.packetLength
     }
 }

@@ -49,6 +49,16 @@ public struct SpacePacketHeader: Equatable, Sendable {
         self.dataLength = dataLength
     }
 
+    /// A blank header for decoders that fill every field from masked wire bits.
+    init(unchecked: Void) {
+        type = .telemetry
+        hasSecondaryHeader = false
+        apid = 0
+        sequenceFlags = .unsegmented
+        sequenceCount = 0
+        dataLength = 1
+    }
+
     /// Header plus data field.
     public var packetLength: Int { Self.size + dataLength }
     public var isIdle: Bool { apid == Self.idleAPID }
