@@ -5,7 +5,7 @@
 /// the lowest layer, because files written by the core need it; FlightWire uses it from here.
 ///
 /// Slicing-by-8: eight 256-entry tables let the loop fold eight bytes per step with
-/// independent lookups (4.4x the byte-at-a-time table on the development machine, see
+/// independent lookups (about 4.5x the byte-at-a-time table on the development machine, see
 /// docs/performance.md). Never allocates; the tables are built once, on first use.
 public struct CRC32C: Sendable {
     public private(set) var state: UInt32 = 0xFFFF_FFFF
