@@ -47,7 +47,34 @@ def test_we_decode_gds_uplink_and_write_identical_frames(wire):
         assert ours == theirs
 
 
-def test_gds_rejects_our_frame_when_corrupted(wire):
+def test_we_find_gds_frames_in_a_dirty_byte_stream(wire):
+    """fprime-gds writes TC frames back to back on a TCP stream; our accumulator finds them
+    among garbage and a corrupted frame, in whatever pieces the bytes arrive."""
+    rng = random.Random(11)
+    framer = gds()
+    stream, expected = bytearray(), []
+    for i in range(100):
+        packet = command_packet(i, bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 100))))
+        frame = bytearray(framer.frame(packet))
+        if i % 10 == 3:
+            stream += bytes(rng.getrandbits(8) for _ in range(rng.randrange(1, 30)))
+        if i % 10 == 7:
+            frame[-3] ^= 0x80  # corrupted: must not come out
+        else:
+            expected.append(frame[5:-2])
+        stream += frame
+    chunks, at = [], 0
+    while at < len(stream):
+        n = rng.randrange(1, 300)
+        chunks.append(stream[at:at + n].hex())
+        at += n
+    answer = wire.call("tc-stream", SCID, VCID, *chunks)
+    got = [unhex(line.split(" ")[1]) for line in answer if line.startswith("frame ")]
+    assert got == [bytes(e) for e in expected]
+    assert answer[-1].startswith(f"counts frames={len(expected)} ")
+
+
+def test_we_reject_a_corrupted_tc_frame(wire):
     packet = wire.one("fp-command", 0x1234, "01020304")
     frame = bytearray(unhex(wire.one("tc-encode", SCID, VCID, packet)))
     assert wire.one("tc-decode", frame.hex()).startswith("ok ")

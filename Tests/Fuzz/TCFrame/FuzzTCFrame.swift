@@ -5,6 +5,12 @@ import FlightWire
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTCFrame(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
+    // The whole input as a byte stream, in two pieces, through the accumulator.
+    var acc = TCFrameAccumulator(spacecraftID: 0x44, virtualChannelID: 1)
+    let cut = size / 3
+    acc.ingest(UnsafeRawBufferPointer(rebasing: input[0..<cut])) { f in precondition(f.length <= TCFrame.maxSize) }
+    acc.ingest(UnsafeRawBufferPointer(rebasing: input[cut...])) { f in precondition(f.length <= TCFrame.maxSize) }
+    precondition(acc.bytesPending < TCFrame.maxSize && acc.counts.overflowBytes == 0)
     // Hostile bytes with a valid CRC appended too, so the fuzzer gets past the CRC check.
     checkOne(input)
     if size >= 7 {

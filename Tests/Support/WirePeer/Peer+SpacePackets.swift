@@ -61,6 +61,16 @@ extension Peer {
         } catch { throw .failed("\(error)") }
     }
 
+    func tcStream(_ a: [Substring], _ out: inout [String]) throws(PeerError) {
+        var acc = TCFrameAccumulator(spacecraftID: try int(a.first), virtualChannelID: try int(a.count > 1 ? a[1] : nil))
+        for chunk in a.dropFirst(2) {
+            let b = try data(chunk)
+            b.withUnsafeBytes { acc.ingest($0) { out.append("frame \(hexString($0.dataField))") } }
+        }
+        let c = acc.counts
+        out.append("counts frames=\(c.frames) skipped=\(c.bytesSkipped) crc=\(c.crcMismatches)")
+    }
+
     func tmFrame(_ a: [Substring], _ out: inout [String]) throws(PeerError) {
         guard a.count >= 3 else { throw .usage("tm-frame SCID VCID SIZE PACKET...") }
         let config = DataLinkConfiguration(spacecraftID: try int(a[0]), virtualChannelID: try int(a[1]), tmFrameSize: try int(a[2]))

@@ -6,6 +6,7 @@
 //   sp-decode HEX                                      -> ok TYPE SECHDR APID SEQFLAGS COUNT DATA
 //   tc-encode SCID VCID DATA                           -> hex frame
 //   tc-decode HEX                                      -> ok SCID VCID BYPASS CC SEQ DATA
+//   tc-stream SCID VCID CHUNK...                       -> one `frame DATA` per frame found, then counts
 //   tm-frame SCID VCID SIZE PACKET...                  -> one hex frame per line (flushed at end)
 //   tm-decode SIZE FRAME...                            -> one hex packet per line, then counts
 //   fp-command OPCODE ARGS                             -> hex space packet (TC, APID 0)
@@ -36,6 +37,7 @@ struct Peer {
         case "sp-decode": try spDecode(a, &out)
         case "tc-encode": try tcEncode(a, &out)
         case "tc-decode": try tcDecode(a, &out)
+        case "tc-stream": try tcStream(a, &out)
         case "tm-frame": try tmFrame(a, &out)
         case "tm-decode": try tmDecode(a, &out)
         case "fp-command", "fp-telemetry", "fp-event": try fpEncode(String(cmd), a, &out)
