@@ -154,3 +154,19 @@ import Testing
         #expect(acc.counts.overflowBytes == 0)
     }
 }
+
+@Suite struct DataLinkConfigurationTests {
+    @Test func dictionaryConstantsRoundTripAndFallBackLikeFprimeGds() throws {
+        let c = DataLinkConfiguration(spacecraftID: 0x123, virtualChannelID: 2, tmFrameSize: 512)
+        let names = c.dictionaryConstants.map(\.qualifiedName)
+        #expect(names == ["ComCfg.SpacecraftId", "ComCfg.TmFrameFixedSize"])
+        #expect(try DataLinkConfiguration(constants: c.dictionaryConstants, virtualChannelID: 2) == c)
+        #expect(try DataLinkConfiguration(constants: []) == .fprimeDefault)
+        #expect(throws: TransferFrameError.fieldOutOfRange(field: "spacecraftID", value: 0x400)) {
+            _ = try DataLinkConfiguration(constants: [DictionaryConstant("ComCfg.SpacecraftId", .u16, 0x400)])
+        }
+        #expect(throws: TransferFrameError.frameLength(10)) {
+            _ = try DataLinkConfiguration(constants: [DictionaryConstant("ComCfg.TmFrameFixedSize", .u32, 10)])
+        }
+    }
+}
