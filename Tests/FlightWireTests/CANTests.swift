@@ -58,6 +58,19 @@ import Testing
         #expect(b == [0xFF])
     }
 
+    @Test func extremeValuesSaturateInsteadOfTrapping() {
+        let s64 = CANSignal("s", start: 0, length: 64, signed: true, min: -1e30, max: 1e30)
+        #expect(s64.raw(for: 1e30) == UInt64(bitPattern: Int64.max))
+        #expect(s64.raw(for: -1e30) == UInt64(bitPattern: Int64.min))
+        let u64 = CANSignal("u", start: 0, length: 64, min: -1e30, max: 1e30)
+        #expect(u64.raw(for: 1e30) == UInt64.max)
+        #expect(u64.raw(for: -5) == 0)
+        let u60 = CANSignal("u", start: 0, length: 60, min: 0, max: 1e30)
+        #expect(u60.raw(for: 1e30) == (1 << 60) - 1)
+        let s8 = CANSignal("s", start: 0, length: 8, signed: true, min: -1000, max: 1000)
+        #expect(s8.raw(for: 1000) == 127 && s8.raw(for: -1000) == 0x80 && s8.raw(for: .nan) == 0)
+    }
+
     @Test func planIdsAreUniqueStandardAndSorted() {
         let ids = RegolithCAN.messages.map(\.id)
         #expect(Set(ids).count == ids.count)

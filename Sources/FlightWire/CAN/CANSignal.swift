@@ -35,14 +35,16 @@ public struct CANSignal: Sendable {
     public func raw(for physical: Double) -> UInt64 {
         let clamped = Swift.min(Swift.max(physical.isNaN ? 0 : physical, minimum), maximum)
         let steps = roundedToNearest((clamped - offset) / factor)
+        // Compare against exact powers of two before converting, so no value can trap.
         if isSigned {
-            let lo = -Double(UInt64(1) << UInt64(length - 1))
-            let hi = Double(UInt64(1) << UInt64(length - 1)) - 1
-            let v = Int64(Swift.min(Swift.max(steps, lo), hi))
-            return UInt64(bitPattern: v) & rawMask
+            let limit = Double(sign: .plus, exponent: length - 1, significand: 1)
+            if steps >= limit { return UInt64(bitPattern: Int64.max >> UInt64(64 - length)) & rawMask }
+            if steps <= -limit { return UInt64(bitPattern: Int64.min >> UInt64(64 - length)) & rawMask }
+            return UInt64(bitPattern: Int64(steps)) & rawMask
         }
-        let hi = length == 64 ? Double(UInt64.max) : Double(rawMask)
-        return UInt64(Swift.min(Swift.max(steps, 0), hi))
+        if steps >= Double(sign: .plus, exponent: length, significand: 1) { return rawMask }
+        if steps <= 0 { return 0 }
+        return UInt64(steps)
     }
 
     /// The physical value of a raw integer.
