@@ -76,16 +76,22 @@ clean:
 # Wire formats: fuzzing. Each decoder's libFuzzer target runs for FUZZ_SECONDS (one at a time:
 # the machine is shared). FUZZ_FLAGS adds libFuzzer options, e.g. FUZZ_FLAGS=-runs=10000000.
 # Corpora live in .build-fuzz/corpus/<target> (git-ignored) and grow across runs.
+# FUZZ_ASAN=1 adds AddressSanitizer (a separate build in .build-fuzz-asan, same corpora).
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
 FUZZ_TARGETS := SpacePacket TCFrame TMFrame COBSDeframer ISOTP
+FUZZ_ASAN ?=
+# (With two sanitizers swiftc drops libFuzzer's coverage instrumentation: ask for it explicitly.)
+FUZZ_COVERAGE := -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table
+FUZZ_BUILD := $(if $(FUZZ_ASAN),--sanitize=fuzzer --sanitize=address $(FUZZ_COVERAGE) --scratch-path .build-fuzz-asan,--sanitize=fuzzer --scratch-path .build-fuzz)
+FUZZ_BIN := $(if $(FUZZ_ASAN),.build-fuzz-asan,.build-fuzz)/release
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
-	  $(SWIFT) build -c release --sanitize=fuzzer --product Fuzz$$t --scratch-path .build-fuzz || exit 1; \
+	  $(SWIFT) build -c release $(FUZZ_BUILD) --product Fuzz$$t || exit 1; \
 	  mkdir -p .build-fuzz/corpus/$$t; \
 	  echo "make fuzz: Fuzz$$t for $(FUZZ_SECONDS)s"; \
-	  SWIFT_BACKTRACE=enable=no .build-fuzz/release/Fuzz$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  SWIFT_BACKTRACE=enable=no $(FUZZ_BIN)/Fuzz$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    $(FUZZ_FLAGS) .build-fuzz/corpus/$$t 2>&1 | grep -E "^Done|number_of_executed_units|ERROR|SUMMARY|crash-" ; \
 	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "make fuzz: Fuzz$$t failed"; exit 1; }; \
 	done
