@@ -70,3 +70,16 @@ demo: deps
 
 clean:
 	rm -rf .build $(VENV)
+
+# ---------------------------------------------------------------------------
+# Benchmarks: the nested package Benchmarks/ (ordo-one/benchmark, MallocInterposer trait;
+# no jemalloc needed). The main package's build and tests never build it.
+#   make bench         build in release and run every benchmark (figures: docs/performance.md)
+#   make bench-check   run them and check allocation counts against Benchmarks/Thresholds/
+.PHONY: bench-check
+
+bench:
+	cd Benchmarks && $(SWIFT) package benchmark --no-progress
+
+bench-check:
+	cd Benchmarks && $(SWIFT) package benchmark thresholds check --no-progress

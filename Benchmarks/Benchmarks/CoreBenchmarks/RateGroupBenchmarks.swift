@@ -1,0 +1,56 @@
+import Benchmark
+import FlightCore
+
+/// One pass over sixteen trivial components: a parameter-pack `RateGroup` (direct calls)
+/// against the same sixteen behind `[any Component]` called in a loop, the layout the style
+/// guide's flight-code rule forbids. Each iteration is 1,000 passes. Then the whole lockstep
+/// tick: `LockstepExecutive.step()` with the core services and the sixteen in one group.
+func registerRateGroupBenchmarks() {
+    let passMetrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
+
+    Benchmark(
+        "Rate group pass, 16 components, parameter pack",
+        configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
+    ) { benchmark in
+        let (topology, sixteen) = sixteenComponentTopology(baseRate: 1000, grouped: false)
+        let group = sixteen.rateGroup("bench")
+        let period = FlightDuration.milliseconds(1)
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            group.run(TickContext(tick: UInt64(i + 1), time: .zero, period: period))
+        }
+        benchmark.stopMeasurement()
+        blackHole(topology.telemetry.samplesAccepted)
+    }
+
+    Benchmark(
+        "Rate group pass, 16 components, [any Component] loop",
+        configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
+    ) { benchmark in
+        let (topology, sixteen) = sixteenComponentTopology(baseRate: 1000, grouped: false)
+        let components = sixteen.all
+        let period = FlightDuration.milliseconds(1)
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            let context = TickContext(tick: UInt64(i + 1), time: .zero, period: period)
+            for c in components { c.tick(context) }
+        }
+        benchmark.stopMeasurement()
+        blackHole(topology.telemetry.samplesAccepted)
+    }
+
+    // Steady state: the topology is built and stepped for 1,000 ticks (ten core-service
+    // passes, every event throttle primed) before each measured run of 1,000 ticks.
+    Benchmark(
+        "Lockstep step, core services + 16 components at 1 kHz",
+        configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
+    ) { benchmark in
+        let (topology, _) = sixteenComponentTopology(baseRate: 1000, grouped: true)
+        let executive = topology.lockstep()
+        executive.step(1000)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { executive.step() }
+        benchmark.stopMeasurement()
+        blackHole(topology.telemetry.samplesAccepted)
+    }
+}
