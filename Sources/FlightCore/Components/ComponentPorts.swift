@@ -29,15 +29,35 @@ public struct ComponentPorts {
     /// What a wired component's ports point at; immutable once the topology is built.
     final class Wiring {
         let services: FlightServices
+        // The services' parts, held here too so that a call borrows them straight from the
+        // wiring (through `services` the optimiser retains and releases them around the call).
+        let telemetry: TelemetryStore
+        let events: EventLog
+        let parameters: ParameterDatabase
         let channelSlots: [Int32]
         let eventSlots: [Int32]
         let parameterSlots: [Int32]
 
         init(services: FlightServices, channelSlots: [Int32], eventSlots: [Int32], parameterSlots: [Int32]) {
             self.services = services
+            self.telemetry = services.telemetry
+            self.events = services.events
+            self.parameters = services.parameters
             self.channelSlots = channelSlots
             self.eventSlots = eventSlots
             self.parameterSlots = parameterSlots
+        }
+
+        func write(_ local: UInt32, _ value: FlightValue) {
+            telemetry.write(slot: ComponentPorts.slot(channelSlots, local, "write to an undeclared channel"), value, time: services.now)
+        }
+
+        func log(_ local: UInt32, _ args: EventArguments) {
+            events.log(slot: ComponentPorts.slot(eventSlots, local, "log of an undeclared event"), args, time: services.now)
+        }
+
+        func parameter(_ local: UInt32) -> FlightValue {
+            parameters.value(slot: ComponentPorts.slot(parameterSlots, local, "read of an undeclared parameter"))
         }
     }
 
@@ -71,8 +91,7 @@ public struct ComponentPorts {
 
     /// Writes a telemetry channel (by local id), stamped with the current tick's time.
     public func write(_ local: UInt32, _ value: FlightValue) {
-        guard let w = wiring else { return }
-        w.services.telemetry.write(slot: Self.slot(w.channelSlots, local, "write to an undeclared channel"), value, time: w.services.now)
+        wiring?.write(local, value)
     }
 
     public func write<ID: RawRepresentable<UInt32>>(_ channel: ID, _ value: FlightValue) {
@@ -86,8 +105,7 @@ public struct ComponentPorts {
 
     /// Emits an event (by local id) with up to six arguments.
     public func log(_ local: UInt32, _ args: EventArguments = EventArguments()) {
-        guard let w = wiring else { return }
-        w.services.events.log(slot: Self.slot(w.eventSlots, local, "log of an undeclared event"), args, time: w.services.now)
+        wiring?.log(local, args)
     }
 
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ args: EventArguments = EventArguments()) {
@@ -111,7 +129,7 @@ public struct ComponentPorts {
     /// The current value of a parameter (by local id).
     public func parameter(_ local: UInt32) -> FlightValue {
         guard let w = wiring else { preconditionFailure("parameter read on an unwired component") }
-        return w.services.parameters.value(slot: Self.slot(w.parameterSlots, local, "read of an undeclared parameter"))
+        return w.parameter(local)
     }
 
     public func parameter<ID: RawRepresentable<UInt32>>(_ p: ID) -> FlightValue { parameter(p.rawValue) }
