@@ -10,7 +10,7 @@ func registerBusBenchmarks() {
     for subscribers in [1, 4] {
         for policy in [DeliveryPolicy.dropOldest, .critical] {
             Benchmark(
-                "Bus publish+drain, \(subscribers) subscriber\(subscribers == 1 ? "" : "s"), \(policy)",
+                "Bus.publishDrain.\(subscribers)sub.\(policy)",
                 configuration: .init(
                     metrics: [.throughput, .wallClock, .mallocCountTotal],
                     scalingFactor: .kilo)

@@ -15,7 +15,7 @@ func registerLatenessBenchmarks() {
     let slips = metric("exec cycle slips")
 
     Benchmark(
-        "Lateness at 1 kHz, bare clock_nanosleep vs real-time executive",
+        "Lateness.1kHz.bareVsExecutive",
         configuration: .init(
             metrics: [bareP50, bareP99, bareP999, execP50, execP99, execP999, ratio, slips],
             warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 3)

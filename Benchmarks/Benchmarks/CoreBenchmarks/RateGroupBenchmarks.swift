@@ -9,7 +9,7 @@ func registerRateGroupBenchmarks() {
     let passMetrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
 
     Benchmark(
-        "Rate group pass, 16 components, parameter pack",
+        "RateGroup.pass16.parameterPack",
         configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
     ) { benchmark in
         let (topology, sixteen) = sixteenComponentTopology(baseRate: 1000, grouped: false)
@@ -24,7 +24,7 @@ func registerRateGroupBenchmarks() {
     }
 
     Benchmark(
-        "Rate group pass, 16 components, [any Component] loop",
+        "RateGroup.pass16.existentialLoop",
         configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
     ) { benchmark in
         let (topology, sixteen) = sixteenComponentTopology(baseRate: 1000, grouped: false)
@@ -42,7 +42,7 @@ func registerRateGroupBenchmarks() {
     // Steady state: the topology is built and stepped for 1,000 ticks (ten core-service
     // passes, every event throttle primed) before each measured run of 1,000 ticks.
     Benchmark(
-        "Lockstep step, core services + 16 components at 1 kHz",
+        "Lockstep.step.coreAnd16",
         configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
     ) { benchmark in
         let (topology, _) = sixteenComponentTopology(baseRate: 1000, grouped: true)
