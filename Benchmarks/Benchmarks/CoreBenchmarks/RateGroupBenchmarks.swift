@@ -39,6 +39,39 @@ func registerRateGroupBenchmarks() {
         blackHole(topology.telemetry.samplesAccepted)
     }
 
+    // The same two passes with the components left unwired (never added to a topology): each
+    // write returns at once, so what remains is the arithmetic and the dispatch itself.
+    Benchmark(
+        "RateGroup.pass16.unwired.parameterPack",
+        configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
+    ) { benchmark in
+        let sixteen = SixteenComponents(prefix: "u")
+        let group = sixteen.rateGroup("bench")
+        let period = FlightDuration.milliseconds(1)
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            group.run(TickContext(tick: UInt64(i + 1), time: .zero, period: period))
+        }
+        benchmark.stopMeasurement()
+        blackHole(sixteen.a0.total)
+    }
+
+    Benchmark(
+        "RateGroup.pass16.unwired.existentialLoop",
+        configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
+    ) { benchmark in
+        let sixteen = SixteenComponents(prefix: "u")
+        let components = sixteen.all
+        let period = FlightDuration.milliseconds(1)
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            let context = TickContext(tick: UInt64(i + 1), time: .zero, period: period)
+            for c in components { c.tick(context) }
+        }
+        benchmark.stopMeasurement()
+        blackHole(sixteen.a0.total)
+    }
+
     // Steady state: the topology is built and stepped for 1,000 ticks (ten core-service
     // passes, every event throttle primed) before each measured run of 1,000 ticks.
     Benchmark(
