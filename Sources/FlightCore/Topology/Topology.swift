@@ -113,6 +113,14 @@ public struct TopologyBuilder {
             owners[kind]![id] = who
         }
         for (i, (p, d)) in zip(placed, definitions).enumerated() {
+            // Global ids are base + local; refuse a sum past U32 rather than wrap (or trap when wiring).
+            let generated = d.parameterCommandOpcodes.flatMap { [$0.set, $0.save] }
+            let locals = d.commands.map(\.localOpcode) + generated + d.channels.map(\.localID) + d.events.map(\.localID) + d.parameters.map(\.localID)
+            if let top = locals.max(), bases[i] > UInt32.max - top {
+                throw .invalidDefinition(component: p.component.name, member: "baseID", reason: "base id 0x\(hex(bases[i])) plus local id 0x\(hex(top)) is past 0xFFFFFFFF")
+            }
+        }
+        for (i, (p, d)) in zip(placed, definitions).enumerated() {
             let n = p.component.name, b = bases[i]
             for c in d.commands { try claim("opcode", b &+ c.localOpcode, "\(n).\(c.mnemonic)") }
             for (prm, ops) in zip(d.parameters, d.parameterCommandOpcodes) {
