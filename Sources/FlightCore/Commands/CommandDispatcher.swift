@@ -153,7 +153,10 @@ public final class CommandDispatcher: Component {
         ports.write(Channel.dispatched, .u32(UInt32(truncatingIfNeeded: dispatchedCount)))
         ports.write(Channel.errors, .u32(UInt32(truncatingIfNeeded: errorCount)))
         ports.write(Channel.busy, .u32(UInt32(truncatingIfNeeded: busyCount)))
-        ports.write(Channel.armedOpcode, .u32(armedOpcode?.rawValue ?? 0))
+        // An ARM past its window is kept until used (so the command is refused as ArmExpired),
+        // but it no longer counts as armed now.
+        let armedNow = ports.now <= armedUntil ? armedOpcode?.rawValue ?? 0 : 0
+        ports.write(Channel.armedOpcode, .u32(armedNow))
     }
 
     /// Decodes, checks and executes one command now; returns (and reports) its response.
