@@ -309,6 +309,20 @@ struct CommandCase: Sendable, CustomTestStringConvertible {
         #expect(t.newEventNames(since: &cursor) == ["cmdDisp.HazardousCommandNotArmed", "cmdDisp.OpCodeError"])
     }
 
+    @Test func armedOpcodeTelemetryReturnsToZeroWhenTheWindowEnds() throws {
+        let (t, _) = try commanded()
+        let fire = try t.op("probe.FIRE")
+        let exec = t.lockstep()
+        #expect(try t.send("cmdDisp.ARM", be(fire.rawValue)) == .ok)
+        exec.step(1000)  // t = 10 s: still armed (core tick at 10 s)
+        #expect(try t.latest("cmdDisp.ArmedOpcode") == .u32(fire.rawValue))
+        exec.step(10)  // t = 10.1 s: the window has ended
+        #expect(try t.latest("cmdDisp.ArmedOpcode") == .u32(0))
+        // The expired ARM is still reported as expired when the command comes.
+        #expect(t.dispatcher.dispatch(CommandPacket(opcode: fire)) == .validationError)
+        #expect(try t.records("cmdDisp.ArmExpired").count == 1)
+    }
+
     @Test func armWindowFollowsItsParameter() throws {
         let (t, p) = try commanded()
         let fire = try t.op("probe.FIRE")
