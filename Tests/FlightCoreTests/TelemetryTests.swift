@@ -29,6 +29,20 @@ import Testing
         #expect(store.latest(ChannelID(0x2001))?.value == .u32(6))
     }
 
+    @Test func onChangeComparesValuesBitForBit() throws {
+        // As F Prime's TlmChan compares serialized values: NaN repeated is no change,
+        // while 0.0 and -0.0 are different samples.
+        let p = Probe("sensor", ComponentDefinition(kind: "K", channels: [ChannelDefinition(0, "X", .f64, update: .onChange)]))
+        let t = try makeTopology([(p, 0x2000)])
+        for _ in 0..<3 { p.ports.write(0, .f64(.nan)) }
+        #expect(t.telemetry.slot(ChannelID(0x2000))?.samples == 1)
+        p.ports.write(0, .f64(0.0))
+        p.ports.write(0, .f64(-0.0))
+        p.ports.write(0, .f64(-0.0))
+        #expect(t.telemetry.slot(ChannelID(0x2000))?.samples == 3)
+        #expect(t.telemetry.samplesUnchanged == 3)
+    }
+
     @Test func onChangeDoesNotMovePendingOrTime() throws {
         let (t, p) = try sensor()
         let exec = t.lockstep()
