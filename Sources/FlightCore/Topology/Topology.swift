@@ -191,6 +191,15 @@ public struct TopologyBuilder {
             guard !e.names.isEmpty, Set(e.names).count == e.names.count, Set(e.values).count == e.values.count else {
                 throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) needs distinct, non-empty constants")
             }
+            let representation = e.representation.flightType
+            for (name, v) in zip(e.names, e.values) {
+                guard representation.numericBounds!.contains(Double(v)) else {
+                    throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) constant \(name) = \(v) does not fit its \(representation.fprimeName) representation")
+                }
+                guard Int32(exactly: v) != nil else {
+                    throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) constant \(name) = \(v) is outside I32, which holds enum values")
+                }
+            }
             enums[e.qualifiedName] = e
         }
         func checkRange(_ r: ClosedRange<Double>?, _ t: FlightType, _ member: String) throws(TopologyError) {
