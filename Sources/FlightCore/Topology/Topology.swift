@@ -243,6 +243,9 @@ public struct TopologyBuilder {
             guard p.defaultValue.isOf(p.type) else { throw .invalidDefinition(component: n, member: p.name, reason: "default \(p.defaultValue) is not a \(p.type.fprimeName)") }
             try checkRange(p.range, p.type, p.name)
             if let r = p.range, !r.contains(p.defaultValue.doubleValue) { throw .invalidDefinition(component: n, member: p.name, reason: "default \(p.defaultValue) is outside its range \(r.lowerBound)...\(r.upperBound)") }
+            if case .enumeration(let e) = p.type, case .enumeration(let v) = p.defaultValue, !e.contains(Int64(v)) {
+                throw .invalidDefinition(component: n, member: p.name, reason: "default \(v) is not a constant of enum \(e.qualifiedName)")
+            }
             try note(p.type, p.name)
         }
     }
