@@ -132,6 +132,12 @@ struct BadTopology: Sendable, CustomTestStringConvertible {
                 kind(commands: [CommandDefinition(0, "GO", arguments: [.init("x", .u8), .init("x", .u8)])])),
             one("enum with duplicate values", bad("GO", "enum Bad.E needs distinct, non-empty constants"),
                 kind(commands: [CommandDefinition(0, "GO", arguments: [.init("e", .enumeration(EnumType("Bad.E", constants: [("A", 1), ("B", 1)])))])])),
+            one("enum parameter default not one of its constants", bad("M", "default 2 is not a constant of enum Probe.Mode"),
+                kind(parameters: [ParameterDefinition(0, "M", .enumeration(Fixture.mode), default: .enumeration(2))])),
+            one("enum constant that does not fit its representation", bad("GO", "enum Bad.Wide constant B = 300 does not fit its U8 representation"),
+                kind(commands: [CommandDefinition(0, "GO", arguments: [.init("e", .enumeration(EnumType("Bad.Wide", representation: .u8, constants: [("A", 1), ("B", 300)])))])])),
+            one("enum constant past I32", bad("W", "enum Bad.Huge constant BIG = 4294967295 is outside I32, which holds enum values"),
+                kind(channels: [ChannelDefinition(0, "W", .enumeration(EnumType("Bad.Huge", representation: .u32, constants: [("BIG", 0xFFFF_FFFF)])))])),
             BadTopology("two different enums with one name", .conflictingEnum("Probe.Mode")) {
                 $0.add(Probe("a", kind(channels: [ChannelDefinition(0, "M", .enumeration(Fixture.mode))])), baseID: 0x2000)
                 $0.add(Probe("b", kind(channels: [ChannelDefinition(0, "M", .enumeration(EnumType("Probe.Mode", representation: .u8, constants: [("IDLE", 0)])))])), baseID: 0x2100)
