@@ -220,6 +220,7 @@ struct CommandCase: Sendable, CustomTestStringConvertible {
         #expect(d.busyCount == 1)
         #expect(d.count(of: .busy) == 1)
         #expect(d.errorCount == 1)
+        #expect(d.counters(for: op)! == (dispatched: 0, errors: 1))  // the refusal is counted against its opcode
         #expect(completions.map(\.sequence) == [99])
         #expect(completions.map(\.response) == [.busy])
         #expect(completions.map(\.opcode) == [op])
@@ -234,6 +235,12 @@ struct CommandCase: Sendable, CustomTestStringConvertible {
         #expect(d.queuedCount == 0)
         #expect(completions.count == 33)
         #expect(completions.dropFirst().allSatisfy { $0.response == .ok })
+        #expect(d.counters(for: op)! == (dispatched: 32, errors: 1))
+        // BUSY for an opcode nobody owns is still BUSY (the queue is checked first), counted globally only.
+        for _ in 0..<d.queueCapacity { d.submit(CommandPacket(opcode: op)) }
+        #expect(!d.submit(CommandPacket(opcode: Opcode(0xDEAD))))
+        #expect(d.busyCount == 2)
+        #expect(d.counters(for: op)! == (dispatched: 32, errors: 1))
         #expect(try t.latest("cmdDisp.CommandsBusy") == .u32(1))
     }
 
