@@ -219,6 +219,15 @@ struct Reading: BitwiseCopyable, Equatable {
         }
     }
 
+    @Test func twoSubscriptionsWithOneLossChannelNameAreRefused() throws {
+        // "nav-1" and "nav_1" would both report as bus.Lost_imu_nav_1.
+        let b = TopologyBuilder(name: "Bus", baseRate: 100)
+        let imu = try b.bus.topic(TopicID(7), "imu", of: Reading.self)
+        _ = imu.subscribe("nav-1", capacity: 2)
+        _ = imu.subscribe("nav_1", capacity: 2)
+        #expect(throws: TopologyError.duplicateMemberName(component: "bus", kind: "channel", name: "Lost_imu_nav_1")) { try b.build() }
+    }
+
     @Test func topicsCannotBeAddedAfterBuild() throws {
         let b = TopologyBuilder(name: "Bus", baseRate: 100)
         let t = try b.build()

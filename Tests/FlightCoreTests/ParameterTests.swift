@@ -244,6 +244,13 @@ struct CorruptFile: Sendable, CustomTestStringConvertible {
         #expect(throws: ParameterFileError(.noFile, detail: 0)) { try t.parameters.loadFile().get() }
     }
 
+    @Test func directoryAsTheFileIsRefusedWithItsErrno() throws {
+        let (t, _) = try tunable(file: "/tmp")
+        #expect(try t.send("prmDb.PRM_LOAD_FILE") == .executionError)
+        #expect(t.parameters.lastFileError == ParameterFileError(.ioError, detail: Int64(EISDIR)))
+        #expect(t.parameters.value(of: TunableID.gain) == .f64(1))
+    }
+
     @Test func saveIntoAMissingDirectoryFailsWithErrno() throws {
         let (t, _) = try tunable(file: temporaryPath("nodir") + "/params.prm")
         var cursor = t.eventCursor
