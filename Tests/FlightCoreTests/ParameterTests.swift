@@ -260,6 +260,19 @@ struct CorruptFile: Sendable, CustomTestStringConvertible {
         #expect(throws: ParameterFileError(.ioError, detail: Int64(ENOENT))) { try t.parameters.saveFile().get() }
     }
 
+    @Test func fileImageHoldsOnlyStagedValues() throws {
+        let (t, _) = try tunable()
+        let empty = t.parameters.fileImage()
+        #expect(empty == sealed(Array("RGPF".utf8) + [1, 0, 0, 0]))
+        #expect(try t.parameters.load(empty).get() == 0)
+        #expect(try t.send("tunable.COUNT_PRM_SET", be(UInt16(99))) == .ok)
+        #expect(try t.send("tunable.COUNT_PRM_SAVE") == .ok)
+        #expect(t.parameters.fileImage() == ParameterFile.encode([(TunableID.count, .u16, .u16(99))]))
+        t.parameters.stageAll()
+        let all = try ParameterFile.decode(t.parameters.fileImage(), types: { id in t.parameters.slotIndex(of: id).map { t.parameters.slots[$0].type } }).get()
+        #expect(all.map(\.0) == [TunableID.armWindow, TunableID.gain, TunableID.count, TunableID.enabled, TunableID.mode])
+    }
+
     @Test func fileLayoutIsBigEndianWithATrailingCRC() {
         let image = ParameterFile.encode([(ParameterID(0x0102_0304), .u16, .u16(0xBEEF)), (ParameterID(9), .bool, .bool(true))])
         let body: [UInt8] = Array("RGPF".utf8) + [1, 0, 0, 2] + [1, 2, 3, 4, 2, 2, 0xBE, 0xEF] + [0, 0, 0, 9, 11, 1, 0xFF]

@@ -245,6 +245,15 @@ struct BadTopology: Sendable, CustomTestStringConvertible {
         #expect(a.ports.isWired && c.ports.isWired)
     }
 
+    @Test func unwiredPortsIgnoreWritesAndLogs() {
+        let p = Probe("loose", ComponentDefinition(kind: "K", channels: [ChannelDefinition(0, "T", .u8)], events: [EventDefinition(0, "E", .diagnostic, format: "e")]))
+        #expect(!p.ports.isWired)
+        p.ports.write(0, .u8(1))
+        p.ports.log(0)
+        #expect(p.ports.now == .zero)
+        #expect(p.ports.baseID == 0)
+    }
+
     @Test func globalIDsAreBasePlusLocal() throws {
         let p = Probe("probe", ComponentDefinition(
             kind: "K", commands: [CommandDefinition(4, "GO")], channels: [ChannelDefinition(7, "T", .u8)],
