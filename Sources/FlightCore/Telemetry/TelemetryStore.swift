@@ -69,7 +69,10 @@ public final class TelemetryStore: Component {
     /// Records a sample. On the tick path: no allocation.
     func write(slot i: Int, _ value: FlightValue, time: FlightTime) {
         precondition(value.isOf(slots[i].type), "telemetry value of the wrong type for its channel")
-        if slots[i].update == .onChange && slots[i].written && slots[i].value == value {
+        // Unchanged means the same bits (as F Prime compares serialized values): NaN repeated is
+        // no change, 0.0 to -0.0 is one.
+        let old = slots[i].value
+        if slots[i].update == .onChange && slots[i].written && old.tag == value.tag && old.bitPattern == value.bitPattern {
             samplesUnchanged &+= 1
             return
         }
