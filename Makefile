@@ -72,3 +72,27 @@ demo: deps
 
 clean:
 	rm -rf .build $(VENV)
+
+# ---------------------------------------------------------------------------------------
+# Test VM harness (Tests/vm/, docs/testing-vm.md) — the real Linux CAN stack and a real
+# 16550A UART for tests. The host kernel has no AF_CAN, so tests boot Debian's stock kernel
+# (linux-image-amd64) with virtme-ng (pinned in Tests/peers/requirements.txt) under QEMU/TCG.
+#   make vm-deps   install what the VM needs (Debian packages, only when missing)
+#   make test-vm   boot once, run the smoke suite Tests/vm/smoke.sh inside, print timings
+# Not part of `make test` yet: the integrator wires it in.
+# ---------------------------------------------------------------------------------------
+# qemu-system-x86 runs the VM; linux-image-amd64 is the guest kernel and its modules (vcan,
+# can-raw, can-isotp, slcan, can-gw); virtme-ng needs busybox-static for its initramfs, kmod
+# (depmod, modprobe) and uses udev when present (it comes with the kernel anyway); the
+# smoke suite uses can-utils, socat and iproute2 inside the guest.
+VM_DEBS := qemu-system-x86 linux-image-amd64 busybox-static kmod udev iproute2 can-utils socat
+
+.PHONY: vm-deps test-vm
+
+vm-deps:
+	$(call apt_ensure,$(VM_DEBS))
+	@k=$$(Tests/vm/vm-run --show-kernel) && echo "make: test VM kernel $$k (host runs $$(uname -r))"
+
+test-vm: vm-deps venv
+	$(SWIFT) build --product regolith
+	REGOLITH_BIN=$$($(SWIFT) build --show-bin-path)/regolith Tests/vm/test-vm.sh
