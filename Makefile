@@ -51,10 +51,11 @@ venv: $(VENV)/.stamp
 build: deps
 	$(SWIFT) build
 
-test: test-deps venv
+test: test-deps vm-deps venv
 	$(SWIFT) build
 	$(MAKE) --no-print-directory test-swift
 	$(MAKE) --no-print-directory test-peers
+	$(MAKE) --no-print-directory test-vm
 
 test-swift:
 	$(SWIFT) test --parallel
