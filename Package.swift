@@ -59,16 +59,19 @@ let package = Package(
         .target(
             name: "Ground", dependencies: ["FlightCore", "FlightWire", "FlightHAL"],
             swiftSettings: strict),
-        .executableTarget(
-            name: "regolith",
+        // The CLI: subcommands in a library so tests can check parsing and help text.
+        .target(
+            name: "RegolithCLI",
             dependencies: [
                 "FlightCore", "FlightWire", "FlightHAL", "Devices", "Simulator", "Sequencing",
                 "Missions", "Ground",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        .executableTarget(name: "regolith", dependencies: ["RegolithCLI"], swiftSettings: strict),
 
         .testTarget(name: "FlightCoreTests", dependencies: ["FlightCore"], swiftSettings: strict),
         .testTarget(name: "FlightWireTests", dependencies: ["FlightWire"], swiftSettings: strict),
+        .testTarget(name: "RegolithCLITests", dependencies: ["RegolithCLI"], swiftSettings: strict),
     ]
 )

@@ -15,7 +15,7 @@ import Testing
     @Test(arguments: [DeliveryPolicy.dropOldest, .critical, .keepLatest])
     func fillOverflowAndDrain(policy: DeliveryPolicy) throws {
         let t = try topic()
-        let s = t.subscribe("sub", capacity: 4, policy: policy)
+        let s = try t.subscribe("sub", capacity: 4, policy: policy)
         var outcomes: [PublishOutcome] = []
         for n in 0..<7 { outcomes.append(t.publish(Sample(n: UInt32(n), x: Double(n) / 2))) }
         var got: [UInt32] = []
@@ -43,8 +43,8 @@ import Testing
 
     @Test func wrapsAroundAndKeepsOrderAcrossSubscribers() throws {
         let t = try topic()
-        let a = t.subscribe("a", capacity: 3, policy: .dropOldest)
-        let b = t.subscribe("b", capacity: 3, policy: .critical)
+        let a = try t.subscribe("a", capacity: 3, policy: .dropOldest)
+        let b = try t.subscribe("b", capacity: 3, policy: .critical)
         var fromA: [UInt32] = [], fromB: [UInt32] = []
         for round in 0..<5 {
             for k in 0..<2 { t.publish(Sample(n: UInt32(round * 2 + k), x: 0)) }

@@ -31,7 +31,9 @@ final class Sweeper: Component {
 
 /// The telemetry and event digests fold every accepted sample and event, so a change to the
 /// tick path that alters any value, time, order, on-change suppression or limit transition
-/// changes them. The expected figures were recorded before the tick path was optimised.
+/// changes them. The expected figures were recorded on FlightCore without the tick-path
+/// performance changes (main at 1cf48ee; the core services publish one more channel there
+/// than at 6c00dcb, where the first figures were taken) and hold with them.
 @Suite struct TickPathDigestTests {
     @Test func telemetryAndEventsAreUnchanged() throws {
         var b = TopologyBuilder(name: "Digest", baseRate: 100)
@@ -43,10 +45,10 @@ final class Sweeper: Component {
         let t = try b.build()
         t.lockstep().step(500)
         let tlm = t.telemetry
-        #expect(tlm.samplesAccepted == 2234)
-        #expect(tlm.samplesUnchanged == 3385)
+        #expect(tlm.samplesAccepted == 2235)
+        #expect(tlm.samplesUnchanged == 3434)
         #expect(tlm.limitTransitions == 85)
-        #expect(tlm.digest == 12642803295068419378)
+        #expect(tlm.digest == 11590073617151355595)
         #expect(t.events.logged == 73)
         #expect(t.events.digest == 11746339226885155456)
     }

@@ -18,7 +18,8 @@ func registerBusBenchmarks() {
                 let b = TopologyBuilder(name: "BusBench", baseRate: 1000)
                 let topic: Topic<ImuSample>
                 do { topic = try b.bus.topic(TopicID(1), "imu", of: ImuSample.self) } catch { fatalError("\(error)") }
-                let subscriptions = (0..<subscribers).map { topic.subscribe("s\($0)", capacity: 16, policy: policy) }
+                let subscriptions: [Subscription<ImuSample>]
+                do { subscriptions = try (0..<subscribers).map { try topic.subscribe("s\($0)", capacity: 16, policy: policy) } } catch { fatalError("\(error)") }
                 do { _ = try b.build() } catch { fatalError("\(error)") }
                 var sample = ImuSample(sequence: 0, rate: (0.1, 0.2, 0.3), acceleration: (0, 0, -9.81))
                 var checksum: UInt64 = 0

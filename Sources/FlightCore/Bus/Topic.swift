@@ -16,9 +16,12 @@ public final class Topic<Message: BitwiseCopyable>: BusTopic {
     }
 
     /// Adds a subscriber with its own preallocated queue. Subscriptions are made while the
-    /// topology is being built; the topology refuses more afterwards.
-    public func subscribe(_ subscriber: String, capacity: Int = 16, policy: DeliveryPolicy = .dropOldest) -> Subscription<Message> {
-        precondition(!frozen, "subscriptions are made before the topology is built")
+    /// topology is being built (each gets a telemetry channel); afterwards they are refused.
+    public func subscribe(_ subscriber: String, capacity: Int = 16, policy: DeliveryPolicy = .dropOldest) throws(TopologyError) -> Subscription<Message> {
+        guard !frozen else { throw .busFrozen(topic: name + "/" + subscriber) }
+        guard capacity > 0 && capacity <= 1 << 20 else {
+            throw .invalidDefinition(component: "bus", member: name + "/" + subscriber, reason: "queue capacity \(capacity) must be in 1...\(1 << 20)")
+        }
         let s = Subscription<Message>(subscriber: subscriber, capacity: capacity, policy: policy)
         subscriptions.append(s)
         return s

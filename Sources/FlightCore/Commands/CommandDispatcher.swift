@@ -35,6 +35,10 @@ public final class CommandDispatcher: Component {
 
     private var armedOpcode: Opcode?
     private var armedUntil: FlightTime = .zero
+    /// Set by ``CommandInvocation/deferCompletion()`` while a handler runs.
+    var deferRequested = false
+    /// Commands accepted for later completion and not yet completed.
+    public private(set) var pendingCount = 0
 
     public private(set) var dispatchedCount: UInt64 = 0
     public private(set) var errorCount: UInt64 = 0
@@ -73,10 +77,10 @@ public final class CommandDispatcher: Component {
                 ChannelDefinition(Channel.dispatched.rawValue, "CommandsDispatched", .u32, update: .onChange, summary: "Number of commands dispatched"),
                 ChannelDefinition(Channel.errors.rawValue, "CommandErrors", .u32, update: .onChange, summary: "Number of commands that did not complete OK"),
                 ChannelDefinition(Channel.busy.rawValue, "CommandsBusy", .u32, update: .onChange, summary: "Commands refused BUSY because the queue was full"),
-                ChannelDefinition(Channel.armedOpcode.rawValue, "ArmedOpcode", .u32, update: .onChange, summary: "Opcode armed now, 0 when none"),
+                ChannelDefinition(Channel.armedOpcode.rawValue, "ArmedOpcode", .u32, update: .onChange, summary: "Opcode armed now (0 when none, or when its window has passed)"),
             ],
             events: [
-                EventDefinition(Event.opCodeDispatched.rawValue, "OpCodeDispatched", .command, arguments: [op, .init("port", .i32)], format: "Opcode {} dispatched to port {}"),
+                EventDefinition(Event.opCodeDispatched.rawValue, "OpCodeDispatched", .command, arguments: [op, .init("source", .i32, summary: "Who sent it: 0 ground, 1 sequencer, 2 fault manager")], format: "Opcode {} dispatched from source {}"),
                 EventDefinition(Event.opCodeCompleted.rawValue, "OpCodeCompleted", .command, arguments: [op], format: "Opcode {} completed"),
                 EventDefinition(Event.opCodeError.rawValue, "OpCodeError", .command, arguments: [op, .init("error", response)], format: "Opcode {} completed with error {}"),
                 EventDefinition(Event.invalidCommand.rawValue, "InvalidCommand", .warningHigh, arguments: [op], format: "Invalid opcode {} received"),
@@ -130,7 +134,7 @@ public final class CommandDispatcher: Component {
         guard queueCount < queueCapacity else {
             busyCount &+= 1
             ports.log(Event.tooManyCommands, .u32(packet.opcode.rawValue))
-            complete(packet, .busy, entry: nil)
+            complete(packet, .busy, entry: index(of: packet.opcode))
             return false
         }
         queue[(queueHead + queueCount) % queueCapacity] = packet
@@ -153,12 +157,15 @@ public final class CommandDispatcher: Component {
         ports.write(Channel.dispatched, .u32(UInt32(truncatingIfNeeded: dispatchedCount)))
         ports.write(Channel.errors, .u32(UInt32(truncatingIfNeeded: errorCount)))
         ports.write(Channel.busy, .u32(UInt32(truncatingIfNeeded: busyCount)))
-        ports.write(Channel.armedOpcode, .u32(armedOpcode?.rawValue ?? 0))
+        let armedNow = armedOpcode.flatMap { context.time <= armedUntil ? $0 : nil }
+        ports.write(Channel.armedOpcode, .u32(armedNow?.rawValue ?? 0))
     }
 
-    /// Decodes, checks and executes one command now; returns (and reports) its response.
+    /// Decodes, checks and executes one command now; returns (and reports) its response, or
+    /// nil when its component deferred completion (the response comes later, to the sender's
+    /// response handler).
     @discardableResult
-    public func dispatch(_ packet: CommandPacket) -> CommandResponse {
+    public func dispatch(_ packet: CommandPacket) -> CommandResponse? {
         let opArg = FlightValue.u32(packet.opcode.rawValue)
         guard let i = index(of: packet.opcode) else {
             ports.log(Event.invalidCommand, opArg)
@@ -173,7 +180,7 @@ public final class CommandDispatcher: Component {
             case .outOfRange(_, let k, let v, _):
                 ports.log(Event.argumentOutOfRange, opArg, .i32(Int32(k)), .f64(v))
             default:
-                ports.log(Event.malformedCommand, opArg, .enumeration(f.response.rawValue))
+                ports.log(Event.malformedCommand, opArg, .enumeration(Int32(f.response.rawValue)))
             }
             return complete(packet, f.response, entry: i)
         }
@@ -193,7 +200,8 @@ public final class CommandDispatcher: Component {
         table[i].dispatched &+= 1
         let invocation = CommandInvocation(
             localOpcode: table[i].localOpcode, opcode: packet.opcode, sequence: packet.sequence,
-            source: packet.source, arguments: args, time: ports.now)
+            source: packet.source, arguments: args, time: ports.now, dispatcher: self, entry: i)
+        deferRequested = false
         let response: CommandResponse
         switch table[i].route {
         case .component: response = table[i].component.handle(invocation)
@@ -202,21 +210,38 @@ public final class CommandDispatcher: Component {
         case .parameterSave(let slot):
             response = ports.services?.parameters.stage(slot: slot) ?? .executionError
         }
+        if deferRequested {
+            deferRequested = false
+            pendingCount += 1
+            return nil
+        }
         return complete(packet, response, entry: i)
+    }
+
+    /// Completes a command whose component deferred it.
+    public func complete(_ pending: PendingCommand, with response: CommandResponse) {
+        precondition(pendingCount > 0, "completion of a command that is not pending")
+        pendingCount -= 1
+        finish(opcode: pending.opcode, sequence: pending.sequence, source: pending.source, response, entry: pending.entry)
     }
 
     @discardableResult
     private func complete(_ packet: CommandPacket, _ response: CommandResponse, entry: Int?) -> CommandResponse {
+        finish(opcode: packet.opcode, sequence: packet.sequence, source: packet.source, response, entry: entry)
+    }
+
+    @discardableResult
+    private func finish(opcode: Opcode, sequence: UInt32, source: CommandSource, _ response: CommandResponse, entry: Int?) -> CommandResponse {
         responseCounts[Int(response.rawValue)] &+= 1
-        let opArg = FlightValue.u32(packet.opcode.rawValue)
+        let opArg = FlightValue.u32(opcode.rawValue)
         if response == .ok {
             ports.log(Event.opCodeCompleted, opArg)
         } else {
             errorCount &+= 1
             if let entry { table[entry].errors &+= 1 }
-            ports.log(Event.opCodeError, opArg, .enumeration(response.rawValue))
+            ports.log(Event.opCodeError, opArg, .enumeration(Int32(response.rawValue)))
         }
-        sinks[packet.source]?(CommandCompletion(opcode: packet.opcode, sequence: packet.sequence, source: packet.source, response: response))
+        sinks[source]?(CommandCompletion(opcode: opcode, sequence: sequence, source: source, response: response))
         return response
     }
 

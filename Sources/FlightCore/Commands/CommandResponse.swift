@@ -24,8 +24,9 @@ public enum CommandResponse: Int32, Hashable, Sendable, CaseIterable, CustomStri
         }
     }
 
+    /// F Prime's `Fw.CmdResponse`, an enum serialised as U8.
     public static let enumType = EnumType(
-        "Fw.CmdResponse", representation: .i32,
+        "Fw.CmdResponse", representation: .u8,
         constants: allCases.map { ($0.description, Int64($0.rawValue)) },
         annotation: "Enum representing a command response")
 }

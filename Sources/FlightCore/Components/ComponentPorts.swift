@@ -4,13 +4,15 @@ public final class FlightServices {
     public let telemetry: TelemetryStore
     public let events: EventLog
     public let parameters: ParameterDatabase
+    public unowned let dispatcher: CommandDispatcher
     /// Flight time of the tick being run; set by the executive before each tick.
     public internal(set) var now: FlightTime
 
-    init(telemetry: TelemetryStore, events: EventLog, parameters: ParameterDatabase, now: FlightTime) {
+    init(telemetry: TelemetryStore, events: EventLog, parameters: ParameterDatabase, dispatcher: CommandDispatcher, now: FlightTime) {
         self.telemetry = telemetry
         self.events = events
         self.parameters = parameters
+        self.dispatcher = dispatcher
         self.now = now
     }
 }
@@ -122,6 +124,13 @@ public struct ComponentPorts {
 
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue, _ b: FlightValue, _ c: FlightValue) {
         log(event.rawValue, EventArguments(a, b, c))
+    }
+
+    // MARK: Commands
+
+    /// Finishes a command this component deferred with ``CommandInvocation/deferCompletion()``.
+    public func complete(_ pending: PendingCommand, with response: CommandResponse) {
+        services?.dispatcher.complete(pending, with: response)
     }
 
     // MARK: Parameters

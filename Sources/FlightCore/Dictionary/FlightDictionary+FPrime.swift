@@ -64,6 +64,16 @@ extension FlightDictionary {
         }
     }
 
+    /// A summary with its units in parentheses; nil when there is neither.
+    static func annotation(_ summary: String, units: String) -> JSON? {
+        switch (summary.isEmpty, units.isEmpty) {
+        case (true, true): nil
+        case (false, true): .string(summary)
+        case (true, false): .string("(\(units))")
+        case (false, false): .string("\(summary) (\(units))")
+        }
+    }
+
     static func fprimeEnum(_ e: EnumType) -> JSON {
         .object(
             ("kind", .string("enum")),
@@ -136,7 +146,7 @@ extension FlightDictionary {
                     ("name", .string(c.name)), ("type", Self.fprimeType(d.type)), ("id", .uint(UInt64(c.id.rawValue))),
                     ("telemetryUpdate", .string(d.update == .onChange ? "on change" : "always")),
                     ("limits", limits),
-                    ("annotation", .string(d.summary + (d.units.isEmpty ? "" : " (\(d.units))"))))
+                    ("annotation", Self.annotation(d.summary, units: d.units)))
             })),
             ("records", .array([])),
             ("containers", .array([])),

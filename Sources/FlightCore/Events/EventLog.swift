@@ -72,8 +72,8 @@ public final class EventLog: Component {
             kind: "EventLog",
             summary: "Records every event in a bounded ring with throttling and filters; nothing is dropped without being counted.",
             commands: [
-                CommandDefinition(Command.setSeverityFilter.rawValue, "SET_EVENT_FILTER", arguments: [.init("severity", .enumeration(Self.severityType)), .init("enabled", .bool)], summary: "Record (true) or discard (false) events of a severity"),
-                CommandDefinition(Command.setIDFilter.rawValue, "SET_ID_FILTER", arguments: [.init("id", .u32), .init("enabled", .bool)], summary: "Discard (enabled true) or record again (false) one event id"),
+                CommandDefinition(Command.setSeverityFilter.rawValue, "SET_EVENT_FILTER", arguments: [.init("severity", .enumeration(Self.severityType)), .init("record", .bool)], summary: "Record (true) or discard (false) events of a severity; FATAL events are always recorded"),
+                CommandDefinition(Command.setIDFilter.rawValue, "SET_ID_FILTER", arguments: [.init("id", .u32), .init("record", .bool)], summary: "Record (true) or discard (false) one event id; FATAL events are always recorded"),
                 CommandDefinition(Command.clearThrottle.rawValue, "CLEAR_THROTTLE", arguments: [.init("id", .u32)], summary: "Let a throttled event through again"),
                 CommandDefinition(Command.clearAllThrottles.rawValue, "CLEAR_ALL_THROTTLES", summary: "Clear every event throttle"),
             ],
@@ -85,8 +85,8 @@ public final class EventLog: Component {
             ],
             events: [
                 EventDefinition(Event.throttleCleared.rawValue, "ThrottleCleared", .activityHigh, arguments: [.init("id", .u32)], format: "Throttle cleared for event {}"),
-                EventDefinition(Event.severityFilterSet.rawValue, "SeverityFilterSet", .activityHigh, arguments: [.init("severity", .enumeration(Self.severityType)), .init("enabled", .bool)], format: "Severity {} recording set to {}"),
-                EventDefinition(Event.idFilterSet.rawValue, "IdFilterSet", .activityHigh, arguments: [.init("id", .u32), .init("filtered", .bool)], format: "Event {} filtered: {}"),
+                EventDefinition(Event.severityFilterSet.rawValue, "SeverityFilterSet", .activityHigh, arguments: [.init("severity", .enumeration(Self.severityType)), .init("record", .bool)], format: "Events of severity {} recorded: {}"),
+                EventDefinition(Event.idFilterSet.rawValue, "IdFilterSet", .activityHigh, arguments: [.init("id", .u32), .init("record", .bool)], format: "Event {} recorded: {}"),
             ])
     }
 
@@ -108,7 +108,7 @@ public final class EventLog: Component {
     func log(slot i: Int, _ args: EventArguments, time: FlightTime) {
         let info = infos[i]
         precondition(args.count == info.arguments.count, "event logged with the wrong number of arguments")
-        if !severityEnabled[Int(info.severity.rawValue)] || idFiltered[i] {
+        if info.severity != .fatal && (!severityEnabled[Int(info.severity.rawValue)] || idFiltered[i]) {
             filtered &+= 1
             return
         }
@@ -192,15 +192,16 @@ public final class EventLog: Component {
     public func handle(_ command: CommandInvocation) -> CommandResponse {
         switch Command(rawValue: command.localOpcode) {
         case .setSeverityFilter:
-            guard case .enumeration(let sev) = command.arguments[0], case .bool(let on) = command.arguments[1] else { return .validationError }
-            severityEnabled[Int(sev)] = on
-            ports.log(Event.severityFilterSet, .enumeration(sev), .bool(on))
+            guard case .enumeration(let sev) = command.arguments[0], case .bool(let record) = command.arguments[1] else { return .validationError }
+            guard sev != Int32(EventSeverity.fatal.rawValue) else { return .validationError }
+            severityEnabled[Int(sev)] = record
+            ports.log(Event.severityFilterSet, .enumeration(sev), .bool(record))
             return .ok
         case .setIDFilter:
-            guard case .u32(let id) = command.arguments[0], case .bool(let on) = command.arguments[1] else { return .validationError }
-            guard let i = indexByID[EventID(id)] else { return .validationError }
-            idFiltered[i] = on
-            ports.log(Event.idFilterSet, .u32(id), .bool(on))
+            guard case .u32(let id) = command.arguments[0], case .bool(let record) = command.arguments[1] else { return .validationError }
+            guard let i = indexByID[EventID(id)], infos[i].severity != .fatal else { return .validationError }
+            idFiltered[i] = !record
+            ports.log(Event.idFilterSet, .u32(id), .bool(record))
             return .ok
         case .clearThrottle:
             guard case .u32(let id) = command.arguments[0], let i = indexByID[EventID(id)] else { return .validationError }

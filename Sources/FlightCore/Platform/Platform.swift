@@ -4,9 +4,10 @@
     import Darwin
 #endif
 
-/// Every system call FlightCore makes goes through here: the monotonic clock, absolute-deadline
-/// sleeps, thread creation and scheduling policy, and the few file operations parameter files
-/// need. Calls interrupted by a signal are retried.
+/// Every system call FlightCore makes goes through this folder: the monotonic clock,
+/// absolute-deadline sleeps, threads and their scheduling policy here; file operations in
+/// ``PosixFile``; the file worker's semaphore in ``FileWorker``. Calls interrupted by a signal
+/// are retried. FlightCore is built and tested on Linux only.
 enum Platform {
     static func monotonicNanoseconds() -> UInt64 {
         var ts = timespec()
@@ -17,25 +18,48 @@ enum Platform {
     /// Sleeps until an absolute `CLOCK_MONOTONIC` deadline, retrying on EINTR.
     static func sleep(untilMonotonic deadline: UInt64) {
         var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-        #if canImport(Glibc)
-            while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
-        #else
-            let now = monotonicNanoseconds()
-            if deadline > now { usleep(useconds_t((deadline - now) / 1_000)) }
-            _ = ts
-        #endif
+        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
     }
 
-    static var errno: Int32 {
-        #if canImport(Glibc)
-            Glibc.errno
-        #else
-            Darwin.errno
-        #endif
+    /// Sleeps for a relative time, retrying on EINTR with the time that remains.
+    static func sleep(nanoseconds: UInt64) {
+        var req = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        var rem = timespec()
+        while nanosleep(&req, &rem) == -1 && errno == EINTR { req = rem }
     }
+
+    static var errno: Int32 { Glibc.errno }
 
     static func errorString(_ code: Int32) -> String {
         guard let s = strerror(code) else { return "errno \(code)" }
         return String(cString: s)
+    }
+
+    /// A joinable OS thread running `body`.
+    struct Thread: Sendable {
+        let id: pthread_t
+
+        static func spawn(_ body: @escaping @Sendable () -> Void) -> Thread {
+            final class Box: Sendable {
+                let body: @Sendable () -> Void
+                init(_ b: @escaping @Sendable () -> Void) { body = b }
+            }
+            let arg = Unmanaged.passRetained(Box(body)).toOpaque()
+            var tid = pthread_t()
+            let rc = pthread_create(&tid, nil, { p in
+                Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().body()
+                return nil
+            }, arg)
+            precondition(rc == 0, "pthread_create failed: \(Platform.errorString(rc))")
+            return Thread(id: tid)
+        }
+
+        func join() { pthread_join(id, nil) }
+    }
+
+    /// Asks for SCHED_FIFO at `priority` for the calling thread; returns 0 or the errno.
+    static func requestFIFO(priority: Int32) -> Int32 {
+        var param = sched_param(sched_priority: priority)
+        return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param)
     }
 }

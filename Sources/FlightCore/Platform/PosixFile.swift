@@ -6,7 +6,32 @@
 
 /// The file operations FlightCore needs (parameter files), over POSIX calls with EINTR retry.
 enum PosixFile {
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
     /// Reads a whole file of at most `limit` bytes.
+    /// Reads a whole file into `buffer`; returns the byte count, or why not (``Errno/tooLarge``
+    /// when the file does not fit).
+    static func read(path: String, into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+        let fd = retry { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { return .failure(Errno(Platform.errno)) }
+        defer { _ = close(fd) }
+        var total = 0
+        while true {
+            if total == buffer.count {
+                var probe: UInt8 = 0
+                let n = retry { Glibc.read(fd, &probe, 1) }
+                return n == 0 ? .success(total) : .failure(n < 0 ? Errno(Platform.errno) : .tooLarge)
+            }
+            let n = retry { Glibc.read(fd, buffer.baseAddress! + total, buffer.count - total) }
+            if n < 0 { return .failure(Errno(Platform.errno)) }
+            if n == 0 { return .success(total) }
+            total += n
+        }
+    }
+
     static func read(path: String, limit: Int) -> Result<[UInt8], Errno> {
         let fd = retry { open(path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return .failure(Errno(Platform.errno)) }
@@ -26,12 +51,16 @@ enum PosixFile {
     /// Writes `bytes` to `path` so that a reader sees the old file or the new one, never a mix:
     /// write a temporary file, fsync it, rename it over. Returns an errno on failure.
     static func writeAtomically(path: String, bytes: [UInt8]) -> Int32? {
+        bytes.withUnsafeBytes { writeAtomically(path: path, bytes: $0) }
+    }
+
+    static func writeAtomically(path: String, bytes: UnsafeRawBufferPointer) -> Int32? {
         let tmp = path + ".tmp"
         let fd = retry { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { return Platform.errno }
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { b in retry { write(fd, b.baseAddress! + written, b.count - written) } }
+            let n = retry { write(fd, bytes.baseAddress! + written, bytes.count - written) }
             if n < 0 {
                 let e = Platform.errno
                 _ = close(fd)

@@ -3,7 +3,9 @@
 /// operations and never allocates after init; percentiles are computed on demand.
 public struct LatencyHistogram: Sendable {
     static let subBuckets = 64
-    static let bucketCount = 64 + 58 * 32
+    /// Values below 128 have a bucket each; above, each power of two [2^k, 2^(k+1)) for
+    /// k = 7...63 is split into 64 equal buckets.
+    static let bucketCount = 128 + 57 * 64
     private var counts: [UInt64]
     public private(set) var total: UInt64 = 0
     public private(set) var max: UInt64 = 0
@@ -13,18 +15,20 @@ public struct LatencyHistogram: Sendable {
     public init() { counts = [UInt64](repeating: 0, count: Self.bucketCount) }
 
     static func index(_ v: UInt64) -> Int {
-        if v < 64 { return Int(v) }
-        let e = (63 - v.leadingZeroBitCount) - 5  // >= 1
-        let m = Int(v >> UInt64(e)) - 32  // 0..<32
-        return 64 + (e - 1) * 32 + m
+        if v < 128 { return Int(v) }
+        let e = (63 - v.leadingZeroBitCount) - 6  // 1...57: bucket width 2^e
+        let m = Int(v >> UInt64(e)) - 64  // 0..<64
+        return 128 + (e - 1) * 64 + m
     }
 
     /// The highest value that lands in bucket `i`.
     static func upperBound(_ i: Int) -> UInt64 {
-        if i < 64 { return UInt64(i) }
-        let e = (i - 64) / 32 + 1
-        let m = UInt64((i - 64) % 32 + 32)
-        return ((m + 1) << UInt64(e)) - 1
+        if i < 128 { return UInt64(i) }
+        let e = (i - 128) / 64 + 1
+        let m = UInt64((i - 128) % 64 + 64)
+        // (m + 1) << e is 2^64 for the very last bucket: saturate instead of overflowing.
+        let (top, overflow) = (m + 1).multipliedReportingOverflow(by: UInt64(1) << UInt64(e))
+        return overflow || top == 0 ? .max : top - 1
     }
 
     public mutating func record(_ nanoseconds: UInt64) {

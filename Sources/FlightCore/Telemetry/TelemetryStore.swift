@@ -28,7 +28,11 @@ public final class TelemetryStore: Component {
         @inline(__always)
         mutating func accept(_ value: FlightValue, time: FlightTime) -> (id: ChannelID, newLimitState: LimitState?)? {
             precondition(value.isOf(type), "telemetry value of the wrong type for its channel")
-            if update == .onChange && written && self.value == value { return nil }
+            // Unchanged means the same bits (as F Prime compares serialized values): NaN repeated
+            // is no change, 0.0 to -0.0 is one.
+            if update == .onChange && written && self.value.tag == value.tag && self.value.bitPattern == value.bitPattern {
+                return nil
+            }
             self.value = value
             self.time = time
             written = true

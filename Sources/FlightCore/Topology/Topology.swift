@@ -24,9 +24,16 @@ public struct TopologyBuilder {
     /// - Parameters:
     ///   - baseRate: the scheduler's base tick, Hz.
     ///   - coreRate: how often the core services tick (publish their counters, drain commands), Hz.
-    public init(name: String, baseRate: Double, coreRate: Double = 10, eventCapacity: Int = 1024, parameterFile: String? = nil) {
+    ///   - eventCapacity: records the event log's ring holds.
+    ///   - commandQueue: commands the dispatcher queues before answering BUSY.
+    ///   - commandsPerTick: queued commands the dispatcher runs per core tick.
+    ///   - parameterFile: the parameter file; ``build()`` loads it when it exists.
+    public init(
+        name: String, baseRate: Double, coreRate: Double = 10, eventCapacity: Int = 1024,
+        commandQueue: Int = 32, commandsPerTick: Int = 8, parameterFile: String? = nil
+    ) {
         self.name = name
-        dispatcher = CommandDispatcher()
+        dispatcher = CommandDispatcher(queueCapacity: commandQueue, commandsPerTick: commandsPerTick)
         events = EventLog(capacity: eventCapacity)
         telemetry = TelemetryStore()
         parameters = ParameterDatabase(filePath: parameterFile)
@@ -113,6 +120,14 @@ public struct TopologyBuilder {
             owners[kind]![id] = who
         }
         for (i, (p, d)) in zip(placed, definitions).enumerated() {
+            // Global ids are base + local; refuse a sum past U32 rather than wrap (or trap when wiring).
+            let generated = d.parameterCommandOpcodes.flatMap { [$0.set, $0.save] }
+            let locals = d.commands.map(\.localOpcode) + generated + d.channels.map(\.localID) + d.events.map(\.localID) + d.parameters.map(\.localID)
+            if let top = locals.max(), bases[i] > UInt32.max - top {
+                throw .invalidDefinition(component: p.component.name, member: "baseID", reason: "base id 0x\(hex(bases[i])) plus local id 0x\(hex(top)) is past 0xFFFFFFFF")
+            }
+        }
+        for (i, (p, d)) in zip(placed, definitions).enumerated() {
             let n = p.component.name, b = bases[i]
             for c in d.commands { try claim("opcode", b &+ c.localOpcode, "\(n).\(c.mnemonic)") }
             for (prm, ops) in zip(d.parameters, d.parameterCommandOpcodes) {
@@ -125,7 +140,7 @@ public struct TopologyBuilder {
         }
 
         // Wire.
-        let services = FlightServices(telemetry: telemetry, events: events, parameters: parameters, now: .zero)
+        let services = FlightServices(telemetry: telemetry, events: events, parameters: parameters, dispatcher: dispatcher, now: .zero)
         var table: [CommandDispatcher.Entry] = []
         for (i, (p, d)) in zip(placed, definitions).enumerated() {
             let c = p.component, b = bases[i]
@@ -145,11 +160,16 @@ public struct TopologyBuilder {
             }
         }
         dispatcher.setTable(table)
+        parameters.finishRegistration()
 
         let components = zip(placed, zip(bases, definitions)).map { (p, bd) in
             Topology.Member(component: p.component, baseID: bd.0, definition: bd.1, rateGroup: groupOf[ObjectIdentifier(p.component)])
         }
-        return Topology(name: name, members: components, services: services, dispatcher: dispatcher, scheduler: scheduler, bus: bus, enums: enums)
+        let topology = Topology(name: name, members: components, services: services, dispatcher: dispatcher, scheduler: scheduler, bus: bus, enums: enums)
+        if let path = parameters.filePath, PosixFile.exists(path) {
+            topology.parameterLoad = parameters.loadFile()
+        }
+        return topology
     }
 
     /// Checks one component's definition on its own.
@@ -183,6 +203,15 @@ public struct TopologyBuilder {
             guard !e.names.isEmpty, Set(e.names).count == e.names.count, Set(e.values).count == e.values.count else {
                 throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) needs distinct, non-empty constants")
             }
+            let representation = e.representation.flightType
+            for (name, v) in zip(e.names, e.values) {
+                guard representation.numericBounds!.contains(Double(v)) else {
+                    throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) constant \(name) = \(v) does not fit its \(representation.fprimeName) representation")
+                }
+                guard Int32(exactly: v) != nil else {
+                    throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) constant \(name) = \(v) is outside I32, which holds enum values")
+                }
+            }
             enums[e.qualifiedName] = e
         }
         func checkRange(_ r: ClosedRange<Double>?, _ t: FlightType, _ member: String) throws(TopologyError) {
@@ -193,6 +222,9 @@ public struct TopologyBuilder {
             }
         }
         for c in d.commands {
+            guard c.arguments.count <= CommandArguments.capacity else {
+                throw .invalidDefinition(component: n, member: c.mnemonic, reason: "a command takes at most \(CommandArguments.capacity) arguments")
+            }
             var argNames = Set<String>()
             for a in c.arguments {
                 guard isIdentifier(a.name), argNames.insert(a.name).inserted else {
@@ -226,6 +258,9 @@ public struct TopologyBuilder {
             guard p.defaultValue.isOf(p.type) else { throw .invalidDefinition(component: n, member: p.name, reason: "default \(p.defaultValue) is not a \(p.type.fprimeName)") }
             try checkRange(p.range, p.type, p.name)
             if let r = p.range, !r.contains(p.defaultValue.doubleValue) { throw .invalidDefinition(component: n, member: p.name, reason: "default \(p.defaultValue) is outside its range \(r.lowerBound)...\(r.upperBound)") }
+            if case .enumeration(let e) = p.type, case .enumeration(let v) = p.defaultValue, !e.contains(Int64(v)) {
+                throw .invalidDefinition(component: n, member: p.name, reason: "default \(v) is not a constant of enum \(e.qualifiedName)")
+            }
             try note(p.type, p.name)
         }
     }
@@ -249,6 +284,8 @@ public final class Topology {
     let enums: [String: EnumType]
     /// Named constants exported with the dictionary (e.g. the ground link's spacecraft id).
     public var constants: [DictionaryConstant] = []
+    /// The outcome of loading the parameter file at build, when one was configured and existed.
+    public internal(set) var parameterLoad: Result<Int, ParameterFileError>?
 
     init(name: String, members: [Member], services: FlightServices, dispatcher: CommandDispatcher, scheduler: Scheduler, bus: SoftwareBus, enums: [String: EnumType]) {
         self.name = name

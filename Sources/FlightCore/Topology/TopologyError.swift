@@ -36,7 +36,7 @@ public enum TopologyError: Error, Hashable, Sendable, CustomStringConvertible {
         case .componentInTwoGroups(let c, let a, let b): "component '\(c)' is in rate groups '\(a)' and '\(b)'; a component ticks in one group"
         case .duplicateTopic(let id, let a, let b): "topic id \(id) is used by both '\(a)' and '\(b)'"
         case .duplicateTopicName(let n): "two topics are named '\(n)'"
-        case .busFrozen(let t): "topic '\(t)' was created after the topology was built"
+        case .busFrozen(let t): "'\(t)': topics and subscriptions are made before the topology is built"
         }
     }
 }

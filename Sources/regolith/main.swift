@@ -1,0 +1,3 @@
+import RegolithCLI
+
+RegolithCommand.main()
