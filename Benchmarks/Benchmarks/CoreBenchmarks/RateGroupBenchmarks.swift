@@ -39,6 +39,26 @@ func registerRateGroupBenchmarks() {
         blackHole(topology.telemetry.samplesAccepted)
     }
 
+    // Sixteen components of one type in a `UniformRateGroup` (e.g. wheel motors), wired.
+    Benchmark(
+        "RateGroup.pass16.uniform",
+        configuration: .init(metrics: passMetrics, scalingFactor: .kilo)
+    ) { benchmark in
+        var b = TopologyBuilder(name: "Uniform", baseRate: 1000)
+        let integrators = (0..<16).map { Integrator("i\($0)") }
+        for c in integrators { b.add(c) }
+        let topology: Topology
+        do { topology = try b.build() } catch { fatalError("\(error)") }
+        let group = UniformRateGroup("bench", integrators)
+        let period = FlightDuration.milliseconds(1)
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            group.run(TickContext(tick: UInt64(i + 1), time: .zero, period: period))
+        }
+        benchmark.stopMeasurement()
+        blackHole(topology.telemetry.samplesAccepted)
+    }
+
     // The same two passes with the components left unwired (never added to a topology): each
     // write returns at once, so what remains is the arithmetic and the dispatch itself.
     Benchmark(
