@@ -38,18 +38,32 @@ public final class RateGroup<each C: Component>: RateGroupRunning {
 }
 
 /// A rate group of any number of components of one concrete type (e.g. six wheel motors).
+///
+/// Built like ``RateGroup``: the inlinable initializer stores a pass compiled for `C` where the
+/// group is built (so `tick` is a direct call even when the scheduler runs the group through
+/// ``RateGroupRunning``), and the pass reaches the components through unretained references
+/// that `components` keeps alive for the group's life, so it does no reference counting.
 public final class UniformRateGroup<C: Component>: RateGroupRunning {
     public let name: String
-    let components: ContiguousArray<C>
+    /// Holds the components for the group's lifetime.
+    @usableFromInline let components: ContiguousArray<C>
+    /// The same components, unretained (``components`` keeps them alive), for the pass.
+    @usableFromInline let unretained: ContiguousArray<Unmanaged<C>>
+    /// The pass, made where the group is built; it captures nothing and is handed the group.
+    @usableFromInline let pass: (UniformRateGroup<C>, TickContext) -> Void
 
+    @inlinable
     public init(_ name: String, _ components: [C]) {
         self.name = name
         self.components = ContiguousArray(components)
+        self.unretained = ContiguousArray(components.map { Unmanaged.passUnretained($0) })
+        self.pass = { group, context in
+            for c in group.unretained { c._withUnsafeGuaranteedRef { $0.tick(context) } }
+        }
     }
 
-    public func run(_ context: TickContext) {
-        for c in components { c.tick(context) }
-    }
+    @inline(__always)
+    public func run(_ context: TickContext) { pass(self, context) }
 
     public var members: [any Component] { components.map { $0 } }
 }
