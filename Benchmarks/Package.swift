@@ -9,6 +9,8 @@ let package = Package(
     name: "Benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
+        // Named, because a path dependency is otherwise known by its directory's name,
+        // which differs between checkouts (main, a worktree).
         .package(name: "Regolith", path: ".."),
         .package(
             url: "https://github.com/ordo-one/benchmark", from: "1.38.1",
