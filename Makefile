@@ -102,7 +102,7 @@ test-vm: vm-deps venv
 # Benchmarks: the nested package Benchmarks/ (ordo-one/benchmark, MallocInterposer trait;
 # no jemalloc needed). The main package's build and tests never build it.
 #   make bench         build in release and run every benchmark (figures: docs/performance.md)
-#   make bench-check   run them (not the minute-long lateness ones) and check allocation counts
+#   make bench-check   run them (not the lateness ones, ~2 min) and check allocation counts
 #                      against Benchmarks/Thresholds/ (the only figures gated: they do not jitter)
 #   make bench-thresholds   rewrite those thresholds from a run (allocation counts only)
 .PHONY: bench-check bench-thresholds
