@@ -51,10 +51,11 @@ venv: $(VENV)/.stamp
 build: deps
 	$(SWIFT) build
 
-test: test-deps venv
+test: test-deps vm-deps venv
 	$(SWIFT) build
 	$(MAKE) --no-print-directory test-swift
 	$(MAKE) --no-print-directory test-peers
+	$(MAKE) --no-print-directory test-vm
 
 test-swift:
 	$(SWIFT) test --parallel
@@ -72,6 +73,49 @@ demo: deps
 
 clean:
 	rm -rf .build $(VENV)
+
+# ---------------------------------------------------------------------------------------
+# Test VM harness (Tests/vm/, docs/testing-vm.md) — the real Linux CAN stack and a real
+# 16550A UART for tests. The host kernel has no AF_CAN, so tests boot Debian's stock kernel
+# (linux-image-amd64) with virtme-ng (pinned in Tests/peers/requirements.txt) under QEMU/TCG.
+#   make vm-deps   install what the VM needs (Debian packages, only when missing)
+#   make test-vm   boot once, run the smoke suite Tests/vm/smoke.sh inside, print timings
+# Not part of `make test` yet: the integrator wires it in.
+# ---------------------------------------------------------------------------------------
+# qemu-system-x86 runs the VM; linux-image-amd64 is the guest kernel and its modules (vcan,
+# can-raw, can-isotp, slcan, can-gw); virtme-ng needs busybox-static for its initramfs, kmod
+# (depmod, modprobe) and uses udev when present (it comes with the kernel anyway); the
+# smoke suite uses can-utils, socat and iproute2 inside the guest.
+VM_DEBS := qemu-system-x86 linux-image-amd64 busybox-static kmod udev iproute2 can-utils socat
+
+.PHONY: vm-deps test-vm
+
+vm-deps:
+	$(call apt_ensure,$(VM_DEBS))
+	@k=$$(Tests/vm/vm-run --show-kernel) && echo "make: test VM kernel $$k (host runs $$(uname -r))"
+
+test-vm: vm-deps venv
+	$(SWIFT) build --product regolith
+	REGOLITH_BIN=$$($(SWIFT) build --show-bin-path)/regolith Tests/vm/test-vm.sh
+
+# ---------------------------------------------------------------------------
+# Benchmarks: the nested package Benchmarks/ (ordo-one/benchmark, MallocInterposer trait;
+# no jemalloc needed). The main package's build and tests never build it.
+#   make bench         build in release and run every benchmark (figures: docs/performance.md)
+#   make bench-check   run them (not the lateness ones, ~2 min) and check allocation counts
+#                      against Benchmarks/Thresholds/ (the only figures gated: they do not jitter)
+#   make bench-thresholds   rewrite those thresholds from a run (allocation counts only)
+.PHONY: bench-check bench-thresholds
+
+bench:
+	cd Benchmarks && $(SWIFT) package benchmark --no-progress
+
+bench-check:
+	cd Benchmarks && $(SWIFT) package benchmark thresholds check --skip "Lateness.*" --no-progress
+
+bench-thresholds:
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark thresholds update \
+	  --skip "Lateness.*" --metric mallocCountTotal --no-progress
 
 # Wire formats: fuzzing. Each decoder's libFuzzer target runs for FUZZ_SECONDS (one at a time:
 # the machine is shared). FUZZ_FLAGS adds libFuzzer options, e.g. FUZZ_FLAGS=-runs=10000000.
@@ -95,7 +139,3 @@ fuzz:
 	    $(FUZZ_FLAGS) .build-fuzz/corpus/$$t 2>&1 | grep -E "^Done|number_of_executed_units|ERROR|SUMMARY|crash-" ; \
 	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "make fuzz: Fuzz$$t failed"; exit 1; }; \
 	done
-
-# Wire formats: benchmarks live in the nested package Benchmarks/ (its own .build there).
-bench:
-	cd Benchmarks && $(SWIFT) package benchmark --no-progress

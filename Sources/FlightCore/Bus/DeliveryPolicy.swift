@@ -29,4 +29,6 @@ public struct PublishOutcome: Hashable, Sendable {
     public var rejected: Int = 0
     /// Non-critical subscriptions that lost an older message to make room.
     public var displaced: Int = 0
+
+    @inlinable public init() {}
 }

@@ -1,11 +1,13 @@
 /// A typed topic on the software bus: publishing copies the message into each subscription's
-/// queue according to that subscription's policy.
+/// queue according to that subscription's policy. Publishing is inlinable, so it is compiled
+/// for the concrete message type where it is called.
 public final class Topic<Message: BitwiseCopyable>: BusTopic {
     public let id: TopicID
     public let name: String
     public var messageType: String { String(describing: Message.self) }
     public private(set) var subscriptions: ContiguousArray<Subscription<Message>> = []
-    public private(set) var published: UInt64 = 0
+    @usableFromInline var publishedCount: UInt64 = 0
+    public var published: UInt64 { publishedCount }
     var frozen = false
 
     init(id: TopicID, name: String) {
@@ -26,9 +28,9 @@ public final class Topic<Message: BitwiseCopyable>: BusTopic {
     }
 
     /// Delivers `message` to every subscription. Never allocates.
-    @discardableResult
+    @discardableResult @inlinable
     public func publish(_ message: Message) -> PublishOutcome {
-        published &+= 1
+        publishedCount &+= 1
         var outcome = PublishOutcome()
         for s in subscriptions {
             if s.offer(message, displaced: &outcome.displaced) {

@@ -134,7 +134,7 @@ public final class CommandDispatcher: Component {
         guard queueCount < queueCapacity else {
             busyCount &+= 1
             ports.log(Event.tooManyCommands, .u32(packet.opcode.rawValue))
-            complete(packet, .busy, entry: nil)
+            complete(packet, .busy, entry: index(of: packet.opcode))
             return false
         }
         queue[(queueHead + queueCount) % queueCapacity] = packet

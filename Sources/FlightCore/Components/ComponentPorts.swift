@@ -20,12 +20,48 @@ public final class FlightServices {
 /// A component's wiring into the services: the tables that map its local channel, event and
 /// parameter ids onto preallocated slots. Built by the topology; cheap to use on the tick path
 /// (an array index, no hashing, no allocation).
+///
+/// The tables and the services sit behind one reference (``Wiring``): a component's `ports` is a
+/// stored property of a class, so every call through it copies the struct, and one reference
+/// costs one retain and release per call where four (services and three tables) cost four.
 public struct ComponentPorts {
     public let baseID: UInt32
-    let services: FlightServices?
-    let channelSlots: [Int32]
-    let eventSlots: [Int32]
-    let parameterSlots: [Int32]
+    let wiring: Wiring?
+
+    /// What a wired component's ports point at; immutable once the topology is built.
+    final class Wiring {
+        let services: FlightServices
+        // The services' parts, held here too so that a call borrows them straight from the
+        // wiring (through `services` the optimiser retains and releases them around the call).
+        let telemetry: TelemetryStore
+        let events: EventLog
+        let parameters: ParameterDatabase
+        let channelSlots: [Int32]
+        let eventSlots: [Int32]
+        let parameterSlots: [Int32]
+
+        init(services: FlightServices, channelSlots: [Int32], eventSlots: [Int32], parameterSlots: [Int32]) {
+            self.services = services
+            self.telemetry = services.telemetry
+            self.events = services.events
+            self.parameters = services.parameters
+            self.channelSlots = channelSlots
+            self.eventSlots = eventSlots
+            self.parameterSlots = parameterSlots
+        }
+
+        func write(_ local: UInt32, _ value: FlightValue) {
+            telemetry.write(slot: ComponentPorts.slot(channelSlots, local, "write to an undeclared channel"), value, time: services.now)
+        }
+
+        func log(_ local: UInt32, _ args: EventArguments) {
+            events.log(slot: ComponentPorts.slot(eventSlots, local, "log of an undeclared event"), args, time: services.now)
+        }
+
+        func parameter(_ local: UInt32) -> FlightValue {
+            parameters.value(slot: ComponentPorts.slot(parameterSlots, local, "read of an undeclared parameter"))
+        }
+    }
 
     /// Ports of a component that is not (yet) in a topology: every write is a programming error.
     public static var unwired: ComponentPorts {
@@ -34,16 +70,17 @@ public struct ComponentPorts {
 
     init(baseID: UInt32, services: FlightServices?, channelSlots: [Int32], eventSlots: [Int32], parameterSlots: [Int32]) {
         self.baseID = baseID
-        self.services = services
-        self.channelSlots = channelSlots
-        self.eventSlots = eventSlots
-        self.parameterSlots = parameterSlots
+        self.wiring = services.map {
+            Wiring(services: $0, channelSlots: channelSlots, eventSlots: eventSlots, parameterSlots: parameterSlots)
+        }
     }
 
-    public var isWired: Bool { services != nil }
+    var services: FlightServices? { wiring?.services }
+
+    public var isWired: Bool { wiring != nil }
 
     /// Flight time of the current tick.
-    public var now: FlightTime { services?.now ?? .zero }
+    public var now: FlightTime { wiring?.services.now ?? .zero }
 
     @inline(__always)
     static func slot(_ table: [Int32], _ local: UInt32, _ what: @autoclosure () -> String) -> Int {
@@ -56,8 +93,7 @@ public struct ComponentPorts {
 
     /// Writes a telemetry channel (by local id), stamped with the current tick's time.
     public func write(_ local: UInt32, _ value: FlightValue) {
-        guard let s = services else { return }
-        s.telemetry.write(slot: Self.slot(channelSlots, local, "write to an undeclared channel"), value, time: s.now)
+        wiring?.write(local, value)
     }
 
     public func write<ID: RawRepresentable<UInt32>>(_ channel: ID, _ value: FlightValue) {
@@ -71,8 +107,7 @@ public struct ComponentPorts {
 
     /// Emits an event (by local id) with up to six arguments.
     public func log(_ local: UInt32, _ args: EventArguments = EventArguments()) {
-        guard let s = services else { return }
-        s.events.log(slot: Self.slot(eventSlots, local, "log of an undeclared event"), args, time: s.now)
+        wiring?.log(local, args)
     }
 
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ args: EventArguments = EventArguments()) {
@@ -102,8 +137,8 @@ public struct ComponentPorts {
 
     /// The current value of a parameter (by local id).
     public func parameter(_ local: UInt32) -> FlightValue {
-        guard let s = services else { preconditionFailure("parameter read on an unwired component") }
-        return s.parameters.value(slot: Self.slot(parameterSlots, local, "read of an undeclared parameter"))
+        guard let w = wiring else { preconditionFailure("parameter read on an unwired component") }
+        return w.parameter(local)
     }
 
     public func parameter<ID: RawRepresentable<UInt32>>(_ p: ID) -> FlightValue { parameter(p.rawValue) }

@@ -66,6 +66,28 @@ public enum ParameterFile {
         return Array(out[0..<(n ?? 0)])
     }
 
+    /// Decodes a whole file image into its records, for tools and tests (allocates); `types`
+    /// gives the type of each known parameter id. All or nothing, like ``visit``.
+    public static func decode(_ bytes: [UInt8], types: (ParameterID) -> FlightType?) -> Result<[(ParameterID, FlightValue)], ParameterFileError> {
+        let count = bytes.count >= 8 ? Int(bytes[6]) << 8 | Int(bytes[7]) : 0
+        var index: [ParameterID: Int] = [:]
+        var ids: [ParameterID] = []
+        var seen = [Bool](repeating: false, count: count)
+        var out: [(ParameterID, FlightValue)] = []
+        let error = bytes.withUnsafeBytes { raw in
+            visit(raw, slot: { id in
+                guard let t = types(id) else { return nil }
+                if let i = index[id] { return (i, t) }
+                guard ids.count < count else { return nil }
+                index[id] = ids.count
+                ids.append(id)
+                return (ids.count - 1, t)
+            }, seen: &seen, accepts: { _, v in v.doubleValue.isFinite || !v.isFloatingPoint }) { i, v in out.append((ids[i], v)) }
+        }
+        if let error { return .failure(error) }
+        return .success(out)
+    }
+
     /// Checks a whole file image and then calls `body` for each record, in order. Nothing is
     /// delivered unless the whole image is valid: the records are walked twice, once to check
     /// (structure, known ids, types, duplicates, and `accepts` for each value's range), once to

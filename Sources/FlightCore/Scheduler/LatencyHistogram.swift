@@ -1,10 +1,10 @@
-/// A fixed-size, log-linear histogram of nanosecond latencies (HdrHistogram's layout): values
-/// below 128 ns are exact, above that each power of two has 64 sub-buckets, so a reported
-/// percentile is at most 1/64 (under 1.6 %) above the true sample. Recording is a few integer
+/// A fixed-size, log-linear histogram of nanosecond latencies (HdrHistogram's layout with
+/// 64 sub-buckets per power of two: under 1.6 % relative error). Recording is a few integer
 /// operations and never allocates after init; percentiles are computed on demand.
 public struct LatencyHistogram: Sendable {
     static let subBuckets = 64
-    /// 128 exact buckets, then 64 per power of two from 2^7 to 2^63.
+    /// Values below 128 have a bucket each; above, each power of two [2^k, 2^(k+1)) for
+    /// k = 7...63 is split into 64 equal buckets.
     static let bucketCount = 128 + 57 * 64
     private var counts: [UInt64]
     public private(set) var total: UInt64 = 0
@@ -16,8 +16,8 @@ public struct LatencyHistogram: Sendable {
 
     static func index(_ v: UInt64) -> Int {
         if v < 128 { return Int(v) }
-        let e = (63 - v.leadingZeroBitCount) - 6  // >= 1: v >> e is in 64..<128
-        let m = Int(v >> UInt64(e)) - 64
+        let e = (63 - v.leadingZeroBitCount) - 6  // 1...57: bucket width 2^e
+        let m = Int(v >> UInt64(e)) - 64  // 0..<64
         return 128 + (e - 1) * 64 + m
     }
 
@@ -26,8 +26,9 @@ public struct LatencyHistogram: Sendable {
         if i < 128 { return UInt64(i) }
         let e = (i - 128) / 64 + 1
         let m = UInt64((i - 128) % 64 + 64)
-        let top = (m + 1) << UInt64(e)
-        return top == 0 ? .max : top - 1
+        // (m + 1) << e is 2^64 for the very last bucket: saturate instead of overflowing.
+        let (top, overflow) = (m + 1).multipliedReportingOverflow(by: UInt64(1) << UInt64(e))
+        return overflow || top == 0 ? .max : top - 1
     }
 
     public mutating func record(_ nanoseconds: UInt64) {

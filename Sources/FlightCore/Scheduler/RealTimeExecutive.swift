@@ -109,7 +109,9 @@ public final class RealTimeExecutive: Sendable {
             ticksRun.store(ran, ordering: .relaxed)
             deadline += period
             let end = Platform.monotonicNanoseconds()
-            if end > deadline {
+            // A slip skips the deadlines the work overran; after the last tick there are none.
+            let more = ran < maxTicks && !stopRequested.load(ordering: .acquiring)
+            if more && end > deadline {
                 let missed = (end - deadline) / period + 1
                 scheduler.recordSlip(at: tick, missed: missed)
                 deadline += missed * period

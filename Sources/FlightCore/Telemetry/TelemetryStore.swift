@@ -22,6 +22,28 @@ public final class TelemetryStore: Component {
         public internal(set) var pending = false
         public internal(set) var limitState: LimitState = .nominal
         public internal(set) var samples: UInt64 = 0
+
+        /// Takes a sample unless it is an unchanged value on an on-change channel (nil). Returns
+        /// the channel id and, when the value crossed into another limit state, that state.
+        @inline(__always)
+        mutating func accept(_ value: FlightValue, time: FlightTime) -> (id: ChannelID, newLimitState: LimitState?)? {
+            precondition(value.isOf(type), "telemetry value of the wrong type for its channel")
+            // Unchanged means the same bits (as F Prime compares serialized values): NaN repeated
+            // is no change, 0.0 to -0.0 is one.
+            if update == .onChange && written && self.value.tag == value.tag && self.value.bitPattern == value.bitPattern {
+                return nil
+            }
+            self.value = value
+            self.time = time
+            written = true
+            pending = true
+            samples &+= 1
+            guard let limits else { return (id, nil) }
+            let state = limits.state(of: value.doubleValue)
+            guard state != limitState else { return (id, nil) }
+            limitState = state
+            return (id, state)
+        }
     }
 
     public private(set) var slots: ContiguousArray<Slot> = []
@@ -68,40 +90,34 @@ public final class TelemetryStore: Component {
 
     /// Records a sample. On the tick path: no allocation.
     func write(slot i: Int, _ value: FlightValue, time: FlightTime) {
-        precondition(value.isOf(slots[i].type), "telemetry value of the wrong type for its channel")
-        if slots[i].update == .onChange && slots[i].written && slots[i].value == value {
+        // One access to the slot for the whole update: each separate `slots[i]` on a class's
+        // array is an exclusivity check and a uniqueness check of its own.
+        guard let accepted = slots[i].accept(value, time: time) else {
             samplesUnchanged &+= 1
             return
         }
-        slots[i].value = value
-        slots[i].time = time
-        slots[i].written = true
-        slots[i].pending = true
-        slots[i].samples &+= 1
         samplesAccepted &+= 1
-        fold(UInt64(slots[i].id.rawValue))
-        fold(time.totalMicroseconds)
-        fold(UInt64(value.tag))
-        fold(value.bitPattern)
-        if let limits = slots[i].limits {
-            let state = limits.state(of: value.doubleValue)
-            if state != slots[i].limitState {
-                slots[i].limitState = state
-                limitTransitions &+= 1
-                let args = EventArguments(.u32(slots[i].id.rawValue), .f64(value.doubleValue))
-                if state.isRed {
-                    ports.log(Event.limitRed, args)
-                } else if state.isYellow {
-                    ports.log(Event.limitYellow, args)
-                } else {
-                    ports.log(Event.limitNominal, args)
-                }
+        var d = digest
+        Self.fold(&d, UInt64(accepted.id.rawValue))
+        Self.fold(&d, time.totalMicroseconds)
+        Self.fold(&d, UInt64(value.tag))
+        Self.fold(&d, value.bitPattern)
+        digest = d
+        if let state = accepted.newLimitState {
+            limitTransitions &+= 1
+            let args = EventArguments(.u32(accepted.id.rawValue), .f64(value.doubleValue))
+            if state.isRed {
+                ports.log(Event.limitRed, args)
+            } else if state.isYellow {
+                ports.log(Event.limitYellow, args)
+            } else {
+                ports.log(Event.limitNominal, args)
             }
         }
     }
 
     @inline(__always)
-    private func fold(_ v: UInt64) {
+    private static func fold(_ digest: inout UInt64, _ v: UInt64) {
         var x = v
         for _ in 0..<8 {
             digest = (digest ^ (x & 0xFF)) &* 0x0000_0100_0000_01B3

@@ -1,9 +1,10 @@
 /// A point in flight time, laid out as F Prime's `Fw::Time`: a time base, a context byte,
 /// whole seconds and microseconds. On the wire it is 11 bytes (U16, U8, U32, U32).
 ///
-/// Times compare by base, then context, then seconds and microseconds: two times in the same
-/// base and context order as the clock does; times in different bases are never equal and
-/// order by base (comparing them is rarely meaningful, but it is consistent).
+/// Equality, hashing and ordering use the instant alone (seconds and microseconds); the time
+/// base and context are labels carried to the ground, as in F Prime's packets. (A command
+/// stamped before the executive's first tick, in base `none`, still compares correctly with
+/// the simulated times that follow.)
 public struct FlightTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var base: TimeBase
     public var context: UInt8
@@ -30,9 +31,9 @@ public struct FlightTime: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// Microseconds since the epoch of the time base.
     public var totalMicroseconds: UInt64 { UInt64(seconds) * 1_000_000 + UInt64(microseconds) }
 
-    public static func < (a: Self, b: Self) -> Bool {
-        (a.base.rawValue, a.context, a.totalMicroseconds) < (b.base.rawValue, b.context, b.totalMicroseconds)
-    }
+    public static func < (a: Self, b: Self) -> Bool { a.totalMicroseconds < b.totalMicroseconds }
+    public static func == (a: Self, b: Self) -> Bool { a.totalMicroseconds == b.totalMicroseconds }
+    public func hash(into h: inout Hasher) { h.combine(totalMicroseconds) }
 
     /// This time moved by a duration (clamped at the epoch).
     public func advanced(by d: FlightDuration) -> FlightTime {

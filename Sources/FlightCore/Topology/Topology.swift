@@ -120,6 +120,14 @@ public struct TopologyBuilder {
             owners[kind]![id] = who
         }
         for (i, (p, d)) in zip(placed, definitions).enumerated() {
+            // Global ids are base + local; refuse a sum past U32 rather than wrap (or trap when wiring).
+            let generated = d.parameterCommandOpcodes.flatMap { [$0.set, $0.save] }
+            let locals = d.commands.map(\.localOpcode) + generated + d.channels.map(\.localID) + d.events.map(\.localID) + d.parameters.map(\.localID)
+            if let top = locals.max(), bases[i] > UInt32.max - top {
+                throw .invalidDefinition(component: p.component.name, member: "baseID", reason: "base id 0x\(hex(bases[i])) plus local id 0x\(hex(top)) is past 0xFFFFFFFF")
+            }
+        }
+        for (i, (p, d)) in zip(placed, definitions).enumerated() {
             let n = p.component.name, b = bases[i]
             for c in d.commands { try claim("opcode", b &+ c.localOpcode, "\(n).\(c.mnemonic)") }
             for (prm, ops) in zip(d.parameters, d.parameterCommandOpcodes) {
@@ -195,6 +203,15 @@ public struct TopologyBuilder {
             guard !e.names.isEmpty, Set(e.names).count == e.names.count, Set(e.values).count == e.values.count else {
                 throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) needs distinct, non-empty constants")
             }
+            let representation = e.representation.flightType
+            for (name, v) in zip(e.names, e.values) {
+                guard representation.numericBounds!.contains(Double(v)) else {
+                    throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) constant \(name) = \(v) does not fit its \(representation.fprimeName) representation")
+                }
+                guard Int32(exactly: v) != nil else {
+                    throw .invalidDefinition(component: n, member: member, reason: "enum \(e.qualifiedName) constant \(name) = \(v) is outside I32, which holds enum values")
+                }
+            }
             enums[e.qualifiedName] = e
         }
         func checkRange(_ r: ClosedRange<Double>?, _ t: FlightType, _ member: String) throws(TopologyError) {
@@ -241,6 +258,9 @@ public struct TopologyBuilder {
             guard p.defaultValue.isOf(p.type) else { throw .invalidDefinition(component: n, member: p.name, reason: "default \(p.defaultValue) is not a \(p.type.fprimeName)") }
             try checkRange(p.range, p.type, p.name)
             if let r = p.range, !r.contains(p.defaultValue.doubleValue) { throw .invalidDefinition(component: n, member: p.name, reason: "default \(p.defaultValue) is outside its range \(r.lowerBound)...\(r.upperBound)") }
+            if case .enumeration(let e) = p.type, case .enumeration(let v) = p.defaultValue, !e.contains(Int64(v)) {
+                throw .invalidDefinition(component: n, member: p.name, reason: "default \(v) is not a constant of enum \(e.qualifiedName)")
+            }
             try note(p.type, p.name)
         }
     }

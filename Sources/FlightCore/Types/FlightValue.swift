@@ -28,6 +28,13 @@ public enum FlightValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    public var isFloatingPoint: Bool {
+        switch self {
+        case .f32, .f64: true
+        default: false
+        }
+    }
+
     /// A stable 64-bit pattern of the value, for digests and change detection.
     public var bitPattern: UInt64 {
         switch self {
