@@ -30,7 +30,7 @@ let byteTable: [UInt32] = (0..<256).map { (i: Int) -> UInt32 in
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark("memcpy 64 KiB (baseline)", configuration: config()) { benchmark in
+    Benchmark("Wire.memcpy.64KiB.baseline", configuration: config()) { benchmark in
         let src = testBytes(chunk)
         var dst = [UInt8](repeating: 0, count: chunk)
         benchmark.startMeasurement()
@@ -40,7 +40,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("CRC-32C 64 KiB", configuration: config()) { benchmark in
+    Benchmark("Wire.crc32c.64KiB", configuration: config()) { benchmark in
         let src = testBytes(chunk)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -49,7 +49,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // What FlightCore's CRC-32C was before slicing-by-8: one table lookup per byte.
-    Benchmark("CRC-32C 64 KiB, byte-at-a-time table (reference)", configuration: config()) { benchmark in
+    Benchmark("Wire.crc32c.64KiB.byteTableReference", configuration: config()) { benchmark in
         let src = testBytes(chunk)
         let table = byteTable
         benchmark.startMeasurement()
@@ -64,7 +64,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("CRC-16/CCITT-FALSE 64 KiB", configuration: config()) { benchmark in
+    Benchmark("Wire.crc16ccittFalse.64KiB", configuration: config()) { benchmark in
         let src = testBytes(chunk)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -73,7 +73,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // 256 frames of 256 bytes: framed (COBS + CRC-32C) then deframed, per iteration.
-    Benchmark("COBS+CRC frame and deframe 64 KiB (256 B frames)", configuration: config()) { benchmark in
+    Benchmark("Wire.cobsCRC.frameAndDeframe.64KiB.256BFrames", configuration: config()) { benchmark in
         let src = testBytes(chunk)
         let frameSize = 256
         var wire = [UInt8](repeating: 0, count: COBSFrame.maxWireCount(payloadCount: frameSize))
@@ -98,7 +98,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // 1000 packets with a 64-byte data field per iteration: throughput x 1000 = packets/s.
-    Benchmark("Space packet encode (64 B data) x1000", configuration: config()) { benchmark in
+    Benchmark("Wire.spacePacket.encode.64B.x1000", configuration: config()) { benchmark in
         let data = testBytes(64)
         var out = [UInt8](repeating: 0, count: 70)
         var sequencer = SpacePacketSequencer()
@@ -115,7 +115,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Space packet decode (64 B data) x1000", configuration: config()) { benchmark in
+    Benchmark("Wire.spacePacket.decode.64B.x1000", configuration: config()) { benchmark in
         var packet = [UInt8](repeating: 0, count: 70)
         let data = testBytes(64)
         packet.withUnsafeMutableBytes { o in
@@ -131,7 +131,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // F Prime telemetry packets (U32 value) into 1024-byte TM frames and back out of them:
     // the whole downlink path, 1000 packets per iteration.
-    Benchmark("Downlink: telemetry packet -> TM frame -> reassembled x1000", configuration: config()) { benchmark in
+    Benchmark("Wire.downlink.telemetryThroughTMFrames.x1000", configuration: config()) { benchmark in
         var framer = try! TMFramer()
         var reassembler = TMPacketReassembler(capacity: 4096)
         var sequencer = SpacePacketSequencer()
