@@ -15,7 +15,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "Regolith",
-    platforms: [.macOS(.v15)],
+    // Linux only: SocketCAN, termios and Glibc are what the flight side is built on.
     products: [
         .library(name: "FlightCore", targets: ["FlightCore"]),
         .library(name: "FlightWire", targets: ["FlightWire"]),

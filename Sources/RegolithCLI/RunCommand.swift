@@ -62,7 +62,8 @@ struct RunReport {
     var text: String {
         let s = topology.scheduler
         var lines: [String] = []
-        let flight = Double(ticks) / s.baseRate
+        // Tick numbers count deadlines: in real time a slip skips some, and flight time with them.
+        let flight = Double(ticks + (realTime ? s.ticksMissed : 0)) / s.baseRate
         lines.append("\(topology.name): \(ticks) base ticks at \(fmt(s.baseRate, 0)) Hz = \(fmt(flight, 3)) s flight time in \(fmt(wallSeconds, 3)) s wall (\(fmt(flight / max(wallSeconds, 1e-9), 1))x real time)")
         for g in s.groups {
             var line = "  rate group \(g.name): every \(g.divisor) tick(s), offset \(g.offset): \(g.stats.cycles) runs"

@@ -7,7 +7,7 @@ import Testing
 /// Parameter ids of the `Tunable` probe at base 0x3000.
 enum TunableID {
     static let gain = ParameterID(0x3000), count = ParameterID(0x3001), enabled = ParameterID(0x3002), mode = ParameterID(0x3003)
-    static let armWindow = ParameterID(0x0100)
+    static let armWindow = ParameterID(0x0100), completionTimeout = ParameterID(0x0101)
 }
 
 /// CRC-32C appended big-endian to `body`: a file image that passes the CRC check.
@@ -161,14 +161,14 @@ struct CorruptFile: Sendable, CustomTestStringConvertible {
         #expect(try t.send("tunable.COUNT_PRM_SET", be(UInt16(123))) == .ok)
         #expect(try t.send("tunable.MODE_PRM_SET", [5]) == .ok)
         #expect(try t.send("prmDb.PRM_SAVE_FILE") == .ok)
-        #expect(t.newEvents(since: &cursor).filter { t.qualifiedName(of: $0) == "prmDb.PrmFileSaved" }.map { $0.arguments.values } == [[.u32(5)]])
+        #expect(t.newEvents(since: &cursor).filter { t.qualifiedName(of: $0) == "prmDb.PrmFileSaved" }.map { $0.arguments.values } == [[.u32(6)]])
         #expect(access(path + ".tmp", F_OK) != 0)  // the temporary file was renamed over
 
         let bytes = try readFile(path)
-        let types: [ParameterID: FlightType] = [TunableID.armWindow: .f64, TunableID.gain: .f64, TunableID.count: .u16, TunableID.enabled: .bool, TunableID.mode: .enumeration(Fixture.mode)]
+        let types: [ParameterID: FlightType] = [TunableID.armWindow: .f64, TunableID.completionTimeout: .f64, TunableID.gain: .f64, TunableID.count: .u16, TunableID.enabled: .bool, TunableID.mode: .enumeration(Fixture.mode)]
         let decoded = try ParameterFile.decode(bytes, types: { types[$0] }).get()
-        #expect(decoded.map(\.0) == [TunableID.armWindow, TunableID.gain, TunableID.count, TunableID.enabled, TunableID.mode])
-        #expect(decoded.map(\.1) == [.f64(10), .f64(50), .u16(123), .bool(false), .enumeration(5)])
+        #expect(decoded.map(\.0) == [TunableID.armWindow, TunableID.completionTimeout, TunableID.gain, TunableID.count, TunableID.enabled, TunableID.mode])
+        #expect(decoded.map(\.1) == [.f64(10), .f64(30), .f64(50), .u16(123), .bool(false), .enumeration(5)])
 
         // Reload in the same topology.
         #expect(try t.send("tunable.GAIN_PRM_SET", be(70.0)) == .ok)
@@ -177,14 +177,14 @@ struct CorruptFile: Sendable, CustomTestStringConvertible {
         #expect(t.parameters.value(of: TunableID.gain) == .f64(50))
         #expect(p.parameterChanges.dropFirst(changesBefore).map(\.localID) == [0, 1, 2, 3])
         #expect(p.parameterChanges.last == .init(localID: 3, value: .enumeration(5)))
-        #expect(try t.records("prmDb.PrmFileLoaded").map { $0.arguments.values } == [[.u32(5)]])
+        #expect(try t.records("prmDb.PrmFileLoaded").map { $0.arguments.values } == [[.u32(6)]])
         t.lockstep().step(10)
         #expect(try t.latest("prmDb.FileSaves") == .u32(1))
         #expect(try t.latest("prmDb.FileLoadFailures") == .u32(0))
 
         // And in a fresh topology, which loads the file at build.
         let (fresh, freshProbe) = try tunable(file: path)
-        #expect(try fresh.parameterLoad?.get() == 5)
+        #expect(try fresh.parameterLoad?.get() == 6)
         #expect(fresh.parameters.value(of: TunableID.gain) == .f64(50))
         #expect(try fresh.send("prmDb.PRM_LOAD_FILE") == .ok)
         #expect(fresh.parameters.value(of: TunableID.gain) == .f64(50))
@@ -282,7 +282,7 @@ struct CorruptFile: Sendable, CustomTestStringConvertible {
         #expect(t.parameters.fileImage() == ParameterFile.encode([(TunableID.count, .u16, .u16(99))]))
         t.parameters.stageAll()
         let all = try ParameterFile.decode(t.parameters.fileImage(), types: { id in t.parameters.slotIndex(of: id).map { t.parameters.slots[$0].type } }).get()
-        #expect(all.map(\.0) == [TunableID.armWindow, TunableID.gain, TunableID.count, TunableID.enabled, TunableID.mode])
+        #expect(all.map(\.0) == [TunableID.armWindow, TunableID.completionTimeout, TunableID.gain, TunableID.count, TunableID.enabled, TunableID.mode])
     }
 
     @Test func fileLayoutIsBigEndianWithATrailingCRC() {

@@ -164,9 +164,11 @@ public struct CommandInvocation {
     /// several ticks). The handler's return value is then ignored; the component finishes the
     /// command with ``ComponentPorts/complete(_:with:)``, and only then do its completion event
     /// and its response to the sender go out.
+    /// A deferred command that is not completed within the dispatcher's COMPLETION_TIMEOUT
+    /// parameter fails EXECUTION_ERROR with a `CommandTimedOut` event.
     public func deferCompletion() -> PendingCommand {
-        dispatcher.deferRequested = true
-        return PendingCommand(opcode: opcode, sequence: sequence, source: source, entry: entry)
+        let token = dispatcher.issueToken()
+        return PendingCommand(opcode: opcode, sequence: sequence, source: source, entry: entry, token: token)
     }
 }
 
@@ -176,4 +178,5 @@ public struct PendingCommand: Hashable, Sendable {
     public let sequence: UInt32
     public let source: CommandSource
     let entry: Int
+    let token: UInt32
 }

@@ -35,10 +35,15 @@ public final class CommandDispatcher: Component {
 
     private var armedOpcode: Opcode?
     private var armedUntil: FlightTime = .zero
-    /// Set by ``CommandInvocation/deferCompletion()`` while a handler runs.
-    var deferRequested = false
+    /// Set by ``CommandInvocation/deferCompletion()`` while a handler runs: its token.
+    var deferredToken: UInt32?
+    private var nextToken: UInt32 = 1
+    /// Commands accepted for later completion: a bounded table (``queueCapacity`` entries).
+    private var pending: ContiguousArray<(token: UInt32, command: PendingCommand, deadline: FlightTime)?>
     /// Commands accepted for later completion and not yet completed.
     public private(set) var pendingCount = 0
+    /// Completions that came after their command had timed out (ignored, counted).
+    public private(set) var lateCompletions: UInt64 = 0
 
     public private(set) var dispatchedCount: UInt64 = 0
     public private(set) var errorCount: UInt64 = 0
@@ -50,9 +55,9 @@ public final class CommandDispatcher: Component {
     public enum Event: UInt32 {
         case opCodeDispatched = 0, opCodeCompleted, opCodeError, invalidCommand, malformedCommand,
             argumentOutOfRange, tooManyCommands, noOpReceived, hazardousNotArmed, armExpired, armed,
-            armRefused, disarmed
+            armRefused, disarmed, commandTimedOut, lateCompletion
     }
-    public enum Parameter: UInt32 { case armWindow = 0 }
+    public enum Parameter: UInt32 { case armWindow = 0, completionTimeout = 1 }
 
     public init(name: String = "cmdDisp", queueCapacity: Int = 32, commandsPerTick: Int = 8) {
         precondition(queueCapacity > 0 && commandsPerTick > 0)
@@ -60,6 +65,7 @@ public final class CommandDispatcher: Component {
         self.queueCapacity = queueCapacity
         self.commandsPerTick = commandsPerTick
         self.queue = ContiguousArray(repeating: nil, count: queueCapacity)
+        self.pending = ContiguousArray(repeating: nil, count: queueCapacity)
     }
 
     public var definition: ComponentDefinition {
@@ -93,9 +99,12 @@ public final class CommandDispatcher: Component {
                 EventDefinition(Event.armed.rawValue, "Armed", .activityHigh, arguments: [op, .init("window", .f64, units: "s")], format: "Opcode {} armed for {} s"),
                 EventDefinition(Event.armRefused.rawValue, "ArmRefused", .warningLow, arguments: [op], format: "ARM refused: opcode {} is not a hazardous command"),
                 EventDefinition(Event.disarmed.rawValue, "Disarmed", .activityHigh, arguments: [op], format: "ARM of opcode {} cancelled"),
+                EventDefinition(Event.commandTimedOut.rawValue, "CommandTimedOut", .warningHigh, arguments: [op, .init("seconds", .f64, units: "s")], format: "Opcode {} did not complete within {} s: failed EXECUTION_ERROR"),
+                EventDefinition(Event.lateCompletion.rawValue, "LateCompletion", .warningLow, arguments: [op, .init("response", response)], format: "Opcode {} completed ({}) after it had timed out; ignored"),
             ],
             parameters: [
                 ParameterDefinition(Parameter.armWindow.rawValue, "ARM_WINDOW", .f64, default: .f64(10), range: 0.1...600, units: "s", summary: "How long an ARM stays valid"),
+                ParameterDefinition(Parameter.completionTimeout.rawValue, "COMPLETION_TIMEOUT", .f64, default: .f64(30), range: 0.1...3600, units: "s", summary: "Flight seconds a deferred command may take before it fails EXECUTION_ERROR (in a lockstep run much faster than real time, real I/O takes many flight seconds)"),
             ])
     }
 
@@ -157,6 +166,7 @@ public final class CommandDispatcher: Component {
         ports.write(Channel.dispatched, .u32(UInt32(truncatingIfNeeded: dispatchedCount)))
         ports.write(Channel.errors, .u32(UInt32(truncatingIfNeeded: errorCount)))
         ports.write(Channel.busy, .u32(UInt32(truncatingIfNeeded: busyCount)))
+        if pendingCount > 0 { expirePending(at: context.time) }
         let armedNow = armedOpcode.flatMap { context.time <= armedUntil ? $0 : nil }
         ports.write(Channel.armedOpcode, .u32(armedNow?.rawValue ?? 0))
     }
@@ -201,7 +211,7 @@ public final class CommandDispatcher: Component {
         let invocation = CommandInvocation(
             localOpcode: table[i].localOpcode, opcode: packet.opcode, sequence: packet.sequence,
             source: packet.source, arguments: args, time: ports.now, dispatcher: self, entry: i)
-        deferRequested = false
+        deferredToken = nil
         let response: CommandResponse
         switch table[i].route {
         case .component: response = table[i].component.handle(invocation)
@@ -210,19 +220,53 @@ public final class CommandDispatcher: Component {
         case .parameterSave(let slot):
             response = ports.services?.parameters.stage(slot: slot) ?? .executionError
         }
-        if deferRequested {
-            deferRequested = false
+        if let token = deferredToken {
+            deferredToken = nil
+            guard let free = pending.firstIndex(where: { $0 == nil }) else {
+                // More commands in flight than the table holds: this one is answered BUSY now
+                // and its component's completion will be ignored as late.
+                return complete(packet, .busy, entry: i)
+            }
+            let timeout = ports.isWired ? ports.parameter(Parameter.completionTimeout).doubleValue : 30
+            let command = PendingCommand(opcode: packet.opcode, sequence: packet.sequence, source: packet.source, entry: i, token: token)
+            pending[free] = (token, command, ports.now.advanced(by: .seconds(timeout)))
             pendingCount += 1
             return nil
         }
         return complete(packet, response, entry: i)
     }
 
-    /// Completes a command whose component deferred it.
-    public func complete(_ pending: PendingCommand, with response: CommandResponse) {
-        precondition(pendingCount > 0, "completion of a command that is not pending")
+    /// A token for a command whose handler is deferring it.
+    func issueToken() -> UInt32 {
+        let t = nextToken
+        nextToken = nextToken == .max ? 1 : nextToken + 1
+        deferredToken = t
+        return t
+    }
+
+    /// Completes a command whose component deferred it. A completion for a command that
+    /// already timed out (or was never pending) is ignored, counted and reported.
+    public func complete(_ command: PendingCommand, with response: CommandResponse) {
+        guard let k = pending.firstIndex(where: { $0?.token == command.token }) else {
+            lateCompletions &+= 1
+            ports.log(Event.lateCompletion, .u32(command.opcode.rawValue), .enumeration(Int32(response.rawValue)))
+            return
+        }
+        pending[k] = nil
         pendingCount -= 1
-        finish(opcode: pending.opcode, sequence: pending.sequence, source: pending.source, response, entry: pending.entry)
+        finish(opcode: command.opcode, sequence: command.sequence, source: command.source, response, entry: command.entry)
+    }
+
+    /// Fails every deferred command whose time is up.
+    private func expirePending(at now: FlightTime) {
+        for k in pending.indices {
+            guard let p = pending[k], now > p.deadline else { continue }
+            pending[k] = nil
+            pendingCount -= 1
+            let timeout = ports.parameter(Parameter.completionTimeout).doubleValue
+            ports.log(Event.commandTimedOut, .u32(p.command.opcode.rawValue), .f64(timeout))
+            finish(opcode: p.command.opcode, sequence: p.command.sequence, source: p.command.source, .executionError, entry: p.command.entry)
+        }
     }
 
     @discardableResult

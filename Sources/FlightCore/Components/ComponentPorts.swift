@@ -63,7 +63,8 @@ public struct ComponentPorts {
         }
     }
 
-    /// Ports of a component that is not (yet) in a topology: every write is a programming error.
+    /// Ports of a component that is not (yet) in a topology: writes and event logs do nothing,
+    /// and reading a parameter (which has no value yet) is a programming error.
     public static var unwired: ComponentPorts {
         ComponentPorts(baseID: 0, services: nil, channelSlots: [], eventSlots: [], parameterSlots: [])
     }

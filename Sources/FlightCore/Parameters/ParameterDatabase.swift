@@ -175,10 +175,10 @@ public final class ParameterDatabase: Component {
         return n.map { ($0, records) }
     }
 
-    /// The parameter file's bytes for the staged values (for tools and tests; allocates).
+    /// The parameter file's bytes for the staged values (for tools and tests; allocates its
+    /// own buffer, so it is safe while a file job has the shared one).
     public func fileImage() -> [UInt8] {
-        guard let (n, _) = fillImage() else { return [] }
-        return Array(UnsafeRawBufferPointer(rebasing: image[0..<n]))
+        ParameterFile.encode(slots.compactMap { s in s.staged.map { (s.id, s.type, $0) } })
     }
 
     /// Checks an image and applies it whole, or refuses it whole. No allocation.
@@ -220,6 +220,7 @@ public final class ParameterDatabase: Component {
     @discardableResult
     public func saveFile() -> Result<Int, ParameterFileError> {
         guard let path = filePath else { return refuseSave(.init(.noFile, detail: 0)) }
+        guard inFlight == nil else { return refuseSave(.init(.busy, detail: 0)) }
         guard let (n, records) = fillImage() else { return refuseSave(.init(.tooLarge, detail: 0)) }
         if let code = PosixFile.writeAtomically(path: path, bytes: UnsafeRawBufferPointer(rebasing: image[0..<n])) {
             return refuseSave(.init(.ioError, detail: Int64(code)))
@@ -233,6 +234,7 @@ public final class ParameterDatabase: Component {
     @discardableResult
     public func loadFile() -> Result<Int, ParameterFileError> {
         guard let path = filePath else { return refuseLoad(.init(.noFile, detail: 0)) }
+        guard inFlight == nil else { return refuseLoad(.init(.busy, detail: 0)) }
         switch PosixFile.read(path: path, into: image) {
         case .failure(let e):
             return refuseLoad(e == .tooLarge ? .init(.tooLarge, detail: Int64(ParameterFile.maxSize)) : .init(.ioError, detail: Int64(e.code)))
@@ -244,7 +246,8 @@ public final class ParameterDatabase: Component {
     /// Loads a parameter file image given as bytes; all or nothing.
     @discardableResult
     public func load(_ bytes: [UInt8]) -> Result<Int, ParameterFileError> {
-        bytes.withUnsafeBytes { apply($0) }
+        guard inFlight == nil else { return refuseLoad(.init(.busy, detail: 0)) }
+        return bytes.withUnsafeBytes { apply($0) }
     }
 
     // MARK: Commands

@@ -35,6 +35,8 @@ public final class RealTimeExecutive: Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let limit: Atomic<UInt64>
     private let ticksRun = Atomic<UInt64>(0)
+    /// The last tick number run, so that a restarted executive carries on the numbering.
+    private let lastTick = Atomic<UInt64>(0)
     private let thread = Mutex<Platform.Thread?>(nil)
     /// errno from asking for SCHED_FIFO (0: granted or not asked).
     private let fifoErrno = Atomic<Int32>(0)
@@ -45,7 +47,7 @@ public final class RealTimeExecutive: Sendable {
         self.limit = Atomic(configuration.tickLimit ?? .max)
     }
 
-    /// Base ticks run so far (readable from any thread).
+    /// Base ticks run since the last ``start()`` (readable from any thread).
     public var ticks: UInt64 { ticksRun.load(ordering: .relaxed) }
 
     /// Why SCHED_FIFO was not granted (an errno), or 0.
@@ -55,6 +57,8 @@ public final class RealTimeExecutive: Sendable {
     public func start() {
         thread.withLock { t in
             precondition(t == nil, "the executive is already running")
+            stopRequested.store(false, ordering: .relaxed)
+            ticksRun.store(0, ordering: .relaxed)
             t = Platform.Thread.spawn { [self] in self.loop() }
         }
     }
@@ -94,8 +98,9 @@ public final class RealTimeExecutive: Sendable {
         let publishEvery = UInt64(max(1, scheduler.baseRate.rounded()))
         let maxTicks = limit.load(ordering: .relaxed)
         var deadline = Platform.monotonicNanoseconds() + period
-        var tick: UInt64 = 0
+        var tick = lastTick.load(ordering: .relaxed)
         var ran: UInt64 = 0
+        defer { lastTick.store(tick, ordering: .relaxed) }
         while ran < maxTicks && !stopRequested.load(ordering: .acquiring) {
             Platform.sleep(untilMonotonic: deadline)
             let woke = Platform.monotonicNanoseconds()

@@ -139,6 +139,12 @@ public struct TopologyBuilder {
             for e in d.events { try claim("event", b &+ e.localID, "\(n).\(e.name)") }
         }
 
+        // Every parameter must fit in one loadable parameter file.
+        let parameterCount = definitions.reduce(0) { $0 + $1.parameters.count }
+        guard ParameterFile.maxImageSize(records: parameterCount) <= ParameterFile.maxSize else {
+            throw .invalidDefinition(component: parameters.name, member: "parameters", reason: "\(parameterCount) parameters do not fit in a \(ParameterFile.maxSize)-byte parameter file")
+        }
+
         // Wire.
         let services = FlightServices(telemetry: telemetry, events: events, parameters: parameters, dispatcher: dispatcher, now: .zero)
         var table: [CommandDispatcher.Entry] = []
