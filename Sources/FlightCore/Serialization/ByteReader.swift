@@ -5,29 +5,33 @@
 /// traps on hostile input and never allocates.
 public struct ByteReader {
     public let bytes: UnsafeRawBufferPointer
+    @usableFromInline var _offset: Int = 0
+    @usableFromInline var _truncated = false
+
     /// Offset of the next byte to read.
-    public private(set) var offset: Int = 0
+    @inlinable public var offset: Int { _offset }
     /// True once any read asked for more bytes than were left.
-    public private(set) var truncated = false
+    @inlinable public var truncated: Bool { _truncated }
 
-    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    @inlinable public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-    public var remaining: Int { bytes.count - offset }
-    public var isAtEnd: Bool { offset == bytes.count }
+    @inlinable public var remaining: Int { bytes.count - _offset }
+    @inlinable public var isAtEnd: Bool { _offset == bytes.count }
 
+    @inlinable
     public mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) -> T? {
         let n = MemoryLayout<T>.size
-        guard n <= bytes.count - offset else {
-            truncated = true
+        guard n <= bytes.count - _offset else {
+            _truncated = true
             return nil
         }
-        let v = bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
-        offset += n
+        let v = bytes.loadUnaligned(fromByteOffset: _offset, as: T.self)
+        _offset += n
         return T(bigEndian: v)
     }
 
-    public mutating func readFloat() -> Float? { read(UInt32.self).map(Float.init(bitPattern:)) }
-    public mutating func readDouble() -> Double? { read(UInt64.self).map(Double.init(bitPattern:)) }
+    @inlinable public mutating func readFloat() -> Float? { read(UInt32.self).map(Float.init(bitPattern:)) }
+    @inlinable public mutating func readDouble() -> Double? { read(UInt64.self).map(Double.init(bitPattern:)) }
 
     /// F Prime's boolean: 0xFF true, 0x00 false; any other byte is malformed (nil, not truncated).
     public mutating func readBool() -> Bool?? {
@@ -40,13 +44,14 @@ public struct ByteReader {
     }
 
     /// The next `count` bytes, or nil when fewer are left.
+    @inlinable
     public mutating func readBytes(_ count: Int) -> UnsafeRawBufferPointer? {
-        guard count >= 0, count <= bytes.count - offset else {
-            truncated = true
+        guard count >= 0, count <= bytes.count - _offset else {
+            _truncated = true
             return nil
         }
-        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
-        offset += count
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[_offset..<(_offset + count)])
+        _offset += count
         return slice
     }
 

@@ -5,40 +5,45 @@
 /// and the buffer is left as it was before that write), so a writer can never run past memory
 /// it was given. It never allocates.
 public struct ByteWriter: ~Copyable {
-    let base: UnsafeMutableRawBufferPointer
+    @usableFromInline let base: UnsafeMutableRawBufferPointer
+    @usableFromInline var _count: Int = 0
+    @usableFromInline var _overflowed = false
+
     /// Bytes written so far.
-    public private(set) var count: Int = 0
+    @inlinable public var count: Int { _count }
     /// True once any write did not fit; everything after that is refused too.
-    public private(set) var overflowed = false
+    @inlinable public var overflowed: Bool { _overflowed }
 
     /// Writes into `buffer`, starting at its first byte.
-    public init(_ buffer: UnsafeMutableRawBufferPointer) { self.base = buffer }
+    @inlinable public init(_ buffer: UnsafeMutableRawBufferPointer) { self.base = buffer }
 
-    public var capacity: Int { base.count }
-    public var remaining: Int { base.count - count }
+    @inlinable public var capacity: Int { base.count }
+    @inlinable public var remaining: Int { base.count - _count }
 
+    @inlinable
     mutating func reserve(_ n: Int) -> Int? {
-        guard !overflowed, n <= base.count - count else {
-            overflowed = true
+        guard !_overflowed, n <= base.count - _count else {
+            _overflowed = true
             return nil
         }
-        let at = count
-        count += n
+        let at = _count
+        _count += n
         return at
     }
 
+    @inlinable
     public mutating func write<T: FixedWidthInteger>(_ value: T) {
         guard let at = reserve(MemoryLayout<T>.size) else { return }
         base.storeBytes(of: value.bigEndian, toByteOffset: at, as: T.self)
     }
 
-    public mutating func write(_ value: Float) { write(value.bitPattern) }
-    public mutating func write(_ value: Double) { write(value.bitPattern) }
+    @inlinable public mutating func write(_ value: Float) { write(value.bitPattern) }
+    @inlinable public mutating func write(_ value: Double) { write(value.bitPattern) }
 
     /// F Prime's boolean encoding: 0xFF for true, 0x00 for false.
-    public mutating func write(_ value: Bool) { write(value ? UInt8(0xFF) : UInt8(0)) }
+    @inlinable public mutating func write(_ value: Bool) { write(value ? UInt8(0xFF) : UInt8(0)) }
 
-    public mutating func write(bytes: UnsafeRawBufferPointer) {
+    @inlinable public mutating func write(bytes: UnsafeRawBufferPointer) {
         guard let at = reserve(bytes.count) else { return }
         if bytes.count > 0 { (base.baseAddress! + at).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
     }
@@ -54,10 +59,10 @@ public struct ByteWriter: ~Copyable {
 
     /// Overwrites a big-endian value at an earlier offset (a length or CRC field filled in last).
     public mutating func patch<T: FixedWidthInteger>(_ value: T, at offset: Int) {
-        precondition(offset >= 0 && offset + MemoryLayout<T>.size <= count, "patch outside written bytes")
+        precondition(offset >= 0 && offset + MemoryLayout<T>.size <= _count, "patch outside written bytes")
         base.storeBytes(of: value.bigEndian, toByteOffset: offset, as: T.self)
     }
 
     /// The bytes written so far.
-    public var written: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: base[0..<count]) }
+    @inlinable public var written: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: base[0..<_count]) }
 }
