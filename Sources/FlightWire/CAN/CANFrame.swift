@@ -4,7 +4,7 @@
 /// Classic CAN carries 0...8 bytes and may be a remote (RTR) frame; CAN FD carries one of
 /// 0...8, 12, 16, 20, 24, 32, 48, 64 bytes, never RTR, and may switch bit rate (BRS) for the
 /// data phase. An error frame is what a controller reports, not something to send.
-public struct CANFrame: Equatable, Sendable {
+public struct CANFrame: Equatable, Sendable, BitwiseCopyable {
     public var id: CANID
     public var isRemote: Bool
     public var isError: Bool
@@ -95,6 +95,6 @@ public struct CANFrame: Equatable, Sendable {
 }
 
 /// 64 bytes inline.
-struct CANPayload: Sendable {
+struct CANPayload: Sendable, BitwiseCopyable {
     var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 }

@@ -1,5 +1,5 @@
 /// A CAN identifier: 11-bit standard or 29-bit extended. Lower ids win arbitration.
-public enum CANID: Hashable, Sendable {
+public enum CANID: Hashable, Sendable, BitwiseCopyable {
     case standard(UInt16)
     case extended(UInt32)
 
