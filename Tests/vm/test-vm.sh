@@ -13,7 +13,7 @@ trap '[ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 t0=$EPOCHREALTIME
 "$venv/bin/python" "$here/serial-peer.py" "$sock" 600 & peer_pid=$!
-"$here/vm-run" --serial-socket "$sock" --env REGOLITH_VM_SERIAL=1 --env SMOKE_TIMES=1 --script "$here/smoke.sh" </dev/null 2>&1 | tee "$tmp/log"
+"$here/vm-run" --serial-socket "$sock" --env REGOLITH_VM_SERIAL=1 --env SMOKE_TIMES=1 --script "$here/guest.sh" </dev/null 2>&1 | tee "$tmp/log"
 rc=${PIPESTATUS[0]}
 if [ $rc = 124 ] || [ $rc = 125 ]; then kill "$peer_pid" 2>/dev/null; fi
 wait "$peer_pid"; peer_rc=$?; peer_pid=""
