@@ -1,0 +1,44 @@
+import FlightHAL
+import FlightWire
+import Testing
+
+@Suite struct SimulatedByteLinkTests {
+    @Test func bytesCrossInOrderAndAFullRingRefusesTheRest() {
+        let (a, b) = SimulatedByteLink.pair(capacity: 8)
+        let sent = [UInt8](0..<12)
+        #expect(sent.withUnsafeBytes { a.write($0) } == 8)
+        #expect(a.statistics.sendRefused == 1)
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let n = buffer.withUnsafeMutableBytes { b.read(into: $0) }
+        #expect(Array(buffer[0..<n]) == Array(0..<8))
+        #expect(b.statistics.bytesReceived == 8)
+        a.close()
+        #expect(a.state == .closed)
+        guard case .lost = b.state else {
+            Issue.record("the other end should see the link lost, saw \(b.state)")
+            return
+        }
+    }
+}
+
+@Suite struct SimulatedFrameBusTests {
+    @Test func everyOtherNodeGetsEachFrameInOrder() throws {
+        let bus = SimulatedFrameBus()
+        let a = bus.attach("a"), b = bus.attach("b"), c = bus.attach("c", queueCapacity: 2)
+        for i in 0..<3 { #expect(a.send(try CANFrame(id: .standard(0x100 + UInt16(i)), data: [UInt8(i)])) == .sent) }
+        #expect(a.receive() == nil)
+        #expect((0..<3).map { _ in b.receive()?.frame.id } == [.standard(0x100), .standard(0x101), .standard(0x102)])
+        #expect(c.receive()?.frame.id == .standard(0x100))
+        #expect(c.statistics.receiveOverruns == 1)
+    }
+
+    @Test func fdFramesAreRefusedOnAClassicBus() throws {
+        let bus = SimulatedFrameBus(supportsFD: false)
+        let a = bus.attach("a")
+        guard case .refused(let e) = a.send(try CANFrame(id: .standard(1), data: [UInt8](repeating: 0, count: 12), fd: true)) else {
+            Issue.record("an FD frame was accepted on a classic bus")
+            return
+        }
+        #expect(e.kind == .unsupported)
+    }
+}
