@@ -151,11 +151,12 @@ func busyWait(nanoseconds: UInt64) {
         #expect(fastTicks.count == 200 && fastTicks.first == 1)
         #expect(zip(fastTicks, fastTicks.dropFirst()).allSatisfy { $0 < $1 })
         #expect(fastTicks.last == 200 + s.ticksMissed)
-        #expect(slowTicks.first == 5)
+        // Every tick numbered 5 mod 10 that ran, ran the slow group (a load-induced slip may
+        // skip any tick number, even the first 5, so which ones is not fixed).
         #expect(slowTicks.allSatisfy { $0 % 10 == 5 })
         #expect(Set(slowTicks) == Set(fastTicks.filter { $0 % 10 == 5 }))
         let slowRuns = UInt64(slowTicks.count)
-        #expect(slowRuns >= 5)
+        #expect(slowRuns >= 1)
         #expect(s.stats(of: "slowGroup")?.cycles == slowRuns)
         #expect(s.stats(of: "slowGroup")?.overruns == slowRuns)
         #expect(s.stats(of: "slowGroup").map { $0.maxNanoseconds >= 3_000_000 } == true)

@@ -15,23 +15,9 @@ public enum ParameterFile {
     static let headerSize = 8
     static let recordOverhead = 6
 
-    static func tag(of type: FlightType) -> UInt8 {
-        switch type {
-        case .u8: 1
-        case .u16: 2
-        case .u32: 3
-        case .u64: 4
-        case .i8: 5
-        case .i16: 6
-        case .i32: 7
-        case .i64: 8
-        case .f32: 9
-        case .f64: 10
-        case .bool: 11
-        case .enumeration: 12
-        case .string: 0
-        }
-    }
+    /// The record's type tag: FlightValue's own tag for the type (1 U8 … 10 F64, 11 bool,
+    /// 12 enum).
+    static func tag(of type: FlightType) -> UInt8 { FlightValue.zero(of: type)?.tag ?? 0 }
 
     /// The largest file `count` parameters can make.
     static func maxImageSize(records count: Int) -> Int { headerSize + count * (recordOverhead + 8) + 4 }

@@ -35,31 +35,34 @@ enum Platform {
         return String(cString: s)
     }
 
-    /// A joinable OS thread running `body`.
-    struct Thread: Sendable {
-        let id: pthread_t
-
-        static func spawn(_ body: @escaping @Sendable () -> Void) -> Thread {
-            final class Box: Sendable {
-                let body: @Sendable () -> Void
-                init(_ b: @escaping @Sendable () -> Void) { body = b }
-            }
-            let arg = Unmanaged.passRetained(Box(body)).toOpaque()
-            var tid = pthread_t()
-            let rc = pthread_create(&tid, nil, { p in
-                Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().body()
-                return nil
-            }, arg)
-            precondition(rc == 0, "pthread_create failed: \(Platform.errorString(rc))")
-            return Thread(id: tid)
-        }
-
-        func join() { pthread_join(id, nil) }
-    }
+    typealias Thread = SystemThread
 
     /// Asks for SCHED_FIFO at `priority` for the calling thread; returns 0 or the errno.
     static func requestFIFO(priority: Int32) -> Int32 {
         var param = sched_param(sched_priority: priority)
         return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param)
     }
+}
+
+/// A joinable OS thread (pthread) running a closure: the executive, the file worker and
+/// FlightHAL's link readers all run on these.
+public struct SystemThread: Sendable {
+    let id: pthread_t
+
+    public static func spawn(_ body: @escaping @Sendable () -> Void) -> SystemThread {
+        final class Box: Sendable {
+            let body: @Sendable () -> Void
+            init(_ b: @escaping @Sendable () -> Void) { body = b }
+        }
+        let arg = Unmanaged.passRetained(Box(body)).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { p in
+            Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().body()
+            return nil
+        }, arg)
+        precondition(rc == 0, "pthread_create failed: \(Platform.errorString(rc))")
+        return SystemThread(id: tid)
+    }
+
+    public func join() { pthread_join(id, nil) }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+public import FlightCore
 
 /// Wakes a link's reader thread out of poll(2) so that it can stop: the read end of a
 /// self-pipe, polled beside the device; ``cancel()`` writes a byte to the other end and the
@@ -70,24 +71,5 @@ public final class Cancellation: Sendable {
     }
 }
 
-/// A joinable thread for a link's reader.
-public struct LinkThread: Sendable {
-    let id: pthread_t
-
-    public static func spawn(_ body: @escaping @Sendable () -> Void) -> LinkThread {
-        final class Box: Sendable {
-            let body: @Sendable () -> Void
-            init(_ b: @escaping @Sendable () -> Void) { body = b }
-        }
-        let arg = Unmanaged.passRetained(Box(body)).toOpaque()
-        var tid = pthread_t()
-        let rc = pthread_create(&tid, nil, { p in
-            Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().body()
-            return nil
-        }, arg)
-        precondition(rc == 0, "pthread_create failed: \(Syscall.describe(rc))")
-        return LinkThread(id: tid)
-    }
-
-    public func join() { pthread_join(id, nil) }
-}
+/// A link reader's thread: FlightCore's joinable ``SystemThread``.
+public typealias LinkThread = SystemThread
