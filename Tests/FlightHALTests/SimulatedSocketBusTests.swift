@@ -153,4 +153,71 @@ func output(of pipe: Pipe) -> String {
         #expect(output(of: rout) == "received \(count) inorder true overruns 0 malformed 0")
         #expect(server.statistics.recordsForwarded == UInt64(count))
     }
+
+    @Test func aClientThatStopsReadingIsEvictedAndTheBusMovesOn() throws {
+        let path = socketPath("evict")
+        let server = try SimulatedBusServer(path: path, queueCapacity: 8, stallTimeout: 1_000)
+        defer { server.close() }
+        let a = UnixSocketFrameLink(path: path, name: "a")
+        let stuck = UnixSocketFrameLink(path: path, name: "stuck", queueCapacity: 4)  // never read
+        defer { a.close(); stuck.close() }
+        #expect(waitUntil { server.clientCount == 2 })
+        // Send flat out, waiting out back-pressure: the stuck client's socket, then its queue
+        // at the server, then a's socket fill; a is refused until the server, after the
+        // stuck client's queue stayed full for the stall timeout, evicts it.
+        var refusals = 0
+        let evicted = waitUntil(30_000) {
+            for k in 0..<10_000 {
+                if a.send(numberedFrame(UInt32(k))) != .sent {
+                    refusals += 1
+                    break
+                }
+            }
+            return server.statistics.clientsEvicted == 1
+        }
+        #expect(evicted)
+        #expect(refusals > 0)
+        #expect(a.statistics.sendRefused == UInt64(refusals))
+        #expect(waitUntil { a.send(numberedFrame(0)) == .sent })
+        #expect(waitUntil { server.clientCount == 1 })
+        // Once the stuck client reads again it finds the server gone.
+        #expect(waitUntil {
+            while stuck.receive() != nil {}
+            if case .lost = stuck.state { return true }
+            return false
+        })
+    }
+
+    @Test func theServerSkipsAndCountsMalformedRecords() throws {
+        let path = socketPath("malformed")
+        let server = try SimulatedBusServer(path: path)
+        defer { server.close() }
+        let b = UnixSocketFrameLink(path: path, name: "b")
+        defer { b.close() }
+        let raw = socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue), 0)
+        defer { close(raw) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in
+            for (k, c) in path.utf8.enumerated() { p[k] = c }
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(rc == 0)
+        #expect(waitUntil { server.clientCount == 2 })
+        var good = [UInt8](repeating: 0, count: SimulatedBusRecord.maxSize)
+        let n = good.withUnsafeMutableBytes { SimulatedBusRecord.encode(numberedFrame(5), sequence: 0, timestamp: 0, into: $0) }
+        for record in [[UInt8](repeating: 0xFF, count: 32), [1, 0, 16, 0], Array(good[0..<n])] {
+            #expect(record.withUnsafeBytes { send(raw, $0.baseAddress, $0.count, 0) } == record.count)
+        }
+        var got: [UInt32] = []
+        waitUntil {
+            while let f = b.receive() { got.append(sequenceNumber(f.frame)) }
+            return !got.isEmpty
+        }
+        #expect(got == [5])
+        #expect(server.statistics.malformed == 2)
+        #expect(server.statistics.recordsReceived == 1)
+    }
 }

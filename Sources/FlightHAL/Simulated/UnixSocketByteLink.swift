@@ -16,6 +16,8 @@ import Synchronization
 /// (counted in `sendRefused`). If the other end goes away the link turns `.lost`; the
 /// listening end accepts the next connection, the connecting end reconnects every
 /// `retryInterval` ms; each counts `reconnects`.
+///
+/// Call ``close()`` when done: the reader thread holds the link until then.
 public final class UnixSocketByteLink: ByteLink {
     public let name: String
     public let path: String

@@ -16,6 +16,8 @@ import Synchronization
 /// of frames being dropped. `receiveOverruns` therefore stays 0 on this link; malformed
 /// records are skipped and counted. If the server goes away the link turns `.lost` and the
 /// reader connects again every `retryInterval` milliseconds, counting each reconnect.
+///
+/// Call ``close()`` when done: the reader thread holds the link until then.
 public final class UnixSocketFrameLink: FrameLink {
     public let name: String
     public let path: String
