@@ -98,5 +98,9 @@ let package = Package(
         .executableTarget(
             name: "wire-peer", dependencies: ["FlightCore", "FlightWire"],
             path: "Tests/Support/WirePeer", swiftSettings: strict),
+        // Simulated bus: test peer (a second process for the cross-process bus tests).
+        .executableTarget(
+            name: "simbus-peer", dependencies: ["FlightHAL", "FlightWire"],
+            path: "Tests/Support/SimbusPeer", swiftSettings: strict),
     ]
 )
