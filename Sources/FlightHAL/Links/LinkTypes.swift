@@ -29,7 +29,7 @@ public enum LinkState: Hashable, Sendable, CustomStringConvertible {
 public struct LinkError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {
         case notFound, permissionDenied, busy, ioError, disconnected, invalidConfiguration,
-            unsupported, notACANInterface, protocolError
+            unsupported, notACANInterface, protocolError, busOff
     }
 
     public var kind: Kind
@@ -56,6 +56,7 @@ public struct LinkError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unsupported: s += "not supported"
         case .notACANInterface: s += "not a CAN interface"
         case .protocolError: s += "protocol error"
+        case .busOff: s += "CAN controller is bus-off"
         }
         if !detail.isEmpty { s += ": " + detail }
         if errno != 0 { s += " (" + Syscall.describe(errno) + ")" }

@@ -195,7 +195,7 @@ public final class SimulatedFrameBus: Sendable {
     /// What a send on a bus-off node is refused with: an I/O error with `ENETDOWN`, which is
     /// what a SocketCAN socket returns while its interface is bus-off.
     static func busOffError(_ device: String) -> LinkError {
-        LinkError(.ioError, device: device, errno: ENETDOWN, detail: "bus-off")
+        LinkError(.busOff, device: device, errno: ENETDOWN, detail: "sends refused until the controller recovers")
     }
 }
 

@@ -50,13 +50,17 @@ public final class Cancellation: Sendable {
     /// Waits until `device` has any of `events`, this cancellation fires, or `timeout`
     /// milliseconds pass (-1: no timeout).
     public func wait(for device: Int32, events: Int16, timeout: Int32 = -1) -> Wait {
-        var fds = [pollfd(fd: device, events: events, revents: 0), pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-        switch Syscall.retrying({ poll(&fds, 2, timeout) }) {
-        case .failure(let e): return .failed(e)
-        case .success(0): return .timedOut
-        case .success:
-            if fds[1].revents != 0 { return .cancelled }
-            return .ready(revents: fds[0].revents)
+        // On the stack: a reader thread waits here for every wake-up, so no array per call.
+        withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { fds in
+            fds[0] = pollfd(fd: device, events: events, revents: 0)
+            fds[1] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            switch Syscall.retrying({ poll(fds.baseAddress, 2, timeout) }) {
+            case .failure(let e): return .failed(e)
+            case .success(0): return .timedOut
+            case .success:
+                if fds[1].revents != 0 { return .cancelled }
+                return .ready(revents: fds[0].revents)
+            }
         }
     }
 
