@@ -82,3 +82,38 @@ func writeText(_ link: any ByteLink, _ text: String) {
     let bytes = Array(text.utf8)
     #expect(bytes.withUnsafeBytes { link.write($0) } == bytes.count)
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The peer end of a PTY, opened raw and non-blocking, as pyserial or slcand would hold it.
+final class SLCANTestTerminal {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        guard fd >= 0 else { throw LinkError(.notFound, device: path, errno: errno) }
+        var t = termios()
+        tcgetattr(fd, &t)
+        cfmakeraw(&t)
+        tcsetattr(fd, TCSANOW, &t)
+    }
+
+    func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n > 0 { off += n } else { Syscall.sleep(milliseconds: 1) }
+        }
+    }
+
+    func readAvailable() -> String {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : ""
+    }
+
+    func close() { _ = Glibc.close(fd) }
+}
