@@ -98,5 +98,13 @@ let package = Package(
         .executableTarget(
             name: "wire-peer", dependencies: ["FlightCore", "FlightWire"],
             path: "Tests/Support/WirePeer", swiftSettings: strict),
+        // SLCAN: fuzz target
+        .executableTarget(
+            name: "FuzzSLCAN", dependencies: ["FlightHAL", "FlightWire"],
+            path: "Tests/Fuzz/SLCAN", swiftSettings: strict),
+        // SLCAN: emulator test peer (the adapter emulator on a PTY, for python-can and slcand)
+        .executableTarget(
+            name: "slcan-emulator", dependencies: ["FlightHAL", "FlightWire"],
+            path: "Tests/Support/SLCANEmulator", swiftSettings: strict),
     ]
 )
