@@ -40,6 +40,7 @@ class Emulator:
         self.proc = subprocess.Popen([str(binary)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True, bufsize=1)
         self.lines: "queue.Queue[str]" = queue.Queue()
+        self.rx_seen: list = []  # `rx` lines read while waiting for a command's answer
         threading.Thread(target=self._read, daemon=True).start()
         first = self.next_line(10)
         assert first.startswith("pty "), first
@@ -62,13 +63,27 @@ class Emulator:
             line = self.next_line()
             if not line.startswith("rx "):
                 return line
+            self.rx_seen.append(line)
 
     def status(self) -> dict:
         line = self.call("status")
         assert line.startswith("status "), line
         return dict(word.split("=") for word in line.split()[1:])
 
+    def wait_status(self, **expected) -> dict:
+        """Polls `status` until it shows `expected` (python-can does not wait for answers, and
+        the PTY's reader notices a newly opened slave within a few milliseconds)."""
+        deadline = time.monotonic() + 5
+        while True:
+            status = self.status()
+            if all(status[k] == v for k, v in expected.items()) or time.monotonic() > deadline:
+                return status
+            time.sleep(0.02)
+
     def expect_rx(self, expected: str, timeout=5.0):
+        if self.rx_seen:
+            assert self.rx_seen.pop(0) == expected
+            return
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             line = self.next_line(max(0.01, deadline - time.monotonic()))
@@ -107,7 +122,7 @@ def recv_frame(bus: can.BusABC, timeout=5.0) -> can.Message:
 def test_frames_cross_both_ways_with_exact_ids_and_data(emulator):
     bus = open_bus(emulator, bitrate=500000)
     try:
-        assert emulator.status() == {"open": "1", "listen": "0", "bitrate": "6", "timestamps": "0", "state": "a"}
+        assert emulator.wait_status(open="1") == {"open": "1", "listen": "0", "bitrate": "6", "timestamps": "0", "state": "a"}
 
         # python-can -> emulator -> bus: standard, extended and remote frames.
         bus.send(can.Message(arbitration_id=0x123, is_extended_id=False, data=[0x01, 0x02, 0x03]))
@@ -141,18 +156,14 @@ def test_frames_cross_both_ways_with_exact_ids_and_data(emulator):
     finally:
         bus.shutdown()
     # python-can's shutdown sends 'C': the adapter is closed again.
-    for _ in range(100):
-        if emulator.status()["open"] == "0":
-            break
-        time.sleep(0.02)
-    assert emulator.status()["open"] == "0"
+    assert emulator.wait_status(open="0")["open"] == "0"
 
 
 @pytest.mark.parametrize("bitrate,code", [(10000, "0"), (125000, "4"), (1000000, "8")])
 def test_python_can_bitrates_reach_the_adapter(emulator, bitrate, code):
     bus = open_bus(emulator, bitrate=bitrate)
     try:
-        status = emulator.status()
+        status = emulator.wait_status(open="1")
         assert (status["open"], status["bitrate"]) == ("1", code)
     finally:
         bus.shutdown()
@@ -161,12 +172,13 @@ def test_python_can_bitrates_reach_the_adapter(emulator, bitrate, code):
 def test_listen_only_receives_and_refuses_to_transmit(emulator):
     bus = open_bus(emulator, bitrate=250000, listen_only=True)
     try:
-        assert emulator.status()["listen"] == "1"
+        assert emulator.wait_status(open="1")["listen"] == "1"
         bus.send(can.Message(arbitration_id=0x321, is_extended_id=False, data=[1]))  # answered with BELL
         assert emulator.call("send std 321 AA") == "ok"
         msg = recv_frame(bus)
         assert (msg.arbitration_id, bytes(msg.data)) == (0x321, b"\xaa")
         # The refused frame never reached the bus: the echo node printed nothing for it.
-        assert all(not line.startswith("rx ") for line in list(emulator.lines.queue))
+        emulator.status()
+        assert emulator.rx_seen == [] and all(not line.startswith("rx ") for line in list(emulator.lines.queue))
     finally:
         bus.shutdown()
