@@ -100,7 +100,7 @@ public enum SLCANCodec {
             put(0x30 + (sw / 10) % 10); put(0x30 + sw % 10)
         case .serialNumber(let n):
             put(0x4E)
-            for shift in [24, 16, 8, 0] as [UInt32] { put(UInt8(truncatingIfNeeded: n >> shift)) }
+            for shift in stride(from: 24 as UInt32, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: n >> shift)) }
         case .controllerState(let s, let rx, let tx):
             put(0x73); put(s.rawValue)
             putDecimal3(rx, into: output, at: &i)

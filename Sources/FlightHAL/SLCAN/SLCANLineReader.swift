@@ -107,12 +107,14 @@ struct SLCANOutbox: Sendable {
         }
     }
 
-    /// Writes as much as `link` takes now.
-    mutating func flush(to link: any ByteLink) {
-        guard start < end else { return }
-        let n = storage.withUnsafeBytes { link.write(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
-        start += max(0, min(n, end - start))
+    /// Writes as much as `link` takes now; returns how many bytes it took.
+    @discardableResult
+    mutating func flush(to link: any ByteLink) -> Int {
+        guard start < end else { return 0 }
+        let n = max(0, min(storage.withUnsafeBytes { link.write(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }, end - start))
+        start += n
         if start == end { start = 0; end = 0 }
+        return n
     }
 
     mutating func removeAll() { start = 0; end = 0 }

@@ -110,7 +110,7 @@ public final class SLCANLink: FrameLink {
                     return
                 }
             }
-            c.outbox.flush(to: byteLink)
+            counters.add(.bytesSent, UInt64(c.outbox.flush(to: byteLink)))
         }
     }
 
@@ -174,12 +174,12 @@ public final class SLCANLink: FrameLink {
             }
             guard !c.pending.isFull, c.outbox.enqueueLine({ SLCANCodec.encode(frame, into: $0) }) else {
                 counters.add(.sendRefused)
-                c.outbox.flush(to: byteLink)
+                counters.add(.bytesSent, UInt64(c.outbox.flush(to: byteLink)))
                 return .backPressure
             }
             _ = c.pending.push(Pending(kind: .frame, id: frame.id, sentAt: now))
             counters.add(.framesSent)
-            c.outbox.flush(to: byteLink)
+            counters.add(.bytesSent, UInt64(c.outbox.flush(to: byteLink)))
             return .sent
         }
     }
@@ -190,7 +190,7 @@ public final class SLCANLink: FrameLink {
             switch c.phase {
             case .opening, .open:
                 _ = c.outbox.enqueueLine { SLCANCodec.encode(.close, into: $0) }
-                c.outbox.flush(to: byteLink)
+                counters.add(.bytesSent, UInt64(c.outbox.flush(to: byteLink)))
             case .idle, .closed, .failed: break
             }
             c.phase = .closed
@@ -236,7 +236,7 @@ public final class SLCANLink: FrameLink {
                 c.stats.statusPolls += 1
             }
         }
-        c.outbox.flush(to: byteLink)
+        counters.add(.bytesSent, UInt64(c.outbox.flush(to: byteLink)))
     }
 
     private func handle(_ event: SLCANLineReader.Event, _ c: inout Core, now: UInt64) {
