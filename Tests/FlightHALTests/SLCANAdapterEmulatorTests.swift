@@ -119,4 +119,44 @@ import Testing
         #expect(answer == "\r\r\rz\r")
         #expect(peer.receive()?.frame == (try CANFrame(id: .standard(0x123), data: [0x1A, 0x2B, 0x3C])))
     }
+
+    @Test func ourLinkOverASerialPortTalksToTheEmulatorOnAPTY() throws {
+        // Everything real but the CAN bus: the emulator on a PTY master (on its own thread, as
+        // a simulator runs it), SLCANLink over a SerialPort opening the slave.
+        let pty = try PseudoTerminal(name: "slcan-pty")
+        let bus = SimulatedFrameBus()
+        let emulator = SLCANAdapterEmulator(byteSide: pty, canSide: bus.attach("adapter"))
+        let peer = bus.attach("peer")
+        let stop = Cancellation()
+        let thread = LinkThread.spawn { emulator.run(until: stop) }
+        defer {
+            stop.cancel()
+            thread.join()
+            pty.close()
+        }
+        var configuration = SLCANLink.Configuration()
+        configuration.bitrate = .kbps250
+        configuration.timestamps = true
+        let link = SLCANLink(over: try SerialPort(path: pty.slavePath), configuration: configuration)
+        defer { link.close() }
+        link.open()
+        #expect(link.waitUntilOpen(timeoutMilliseconds: 5000) == .open)
+        #expect(emulator.snapshot.bitrate == .kbps250 && emulator.snapshot.timestamps)
+
+        let out = try CANFrame(id: .extended(0x18FE_F100), data: [0xCA, 0xFE])
+        #expect(link.send(out) == .sent)
+        let inbound = try CANFrame(id: .standard(0x321), data: [1, 2, 3])
+        #expect(peer.send(inbound) == .sent)
+        var got: ReceivedFrame?
+        var atPeer: CANFrame?
+        for _ in 0..<5000 where got == nil || atPeer == nil {
+            if got == nil { got = link.receive() }
+            if atPeer == nil { atPeer = peer.receive()?.frame }
+            Syscall.sleep(milliseconds: 1)
+        }
+        #expect(atPeer == out)
+        #expect(got?.frame == inbound)
+        #expect(got?.timestampSource == .adapter)
+        #expect(link.statistics.malformed == 0)
+    }
 }
