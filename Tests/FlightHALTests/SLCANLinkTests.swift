@@ -248,4 +248,24 @@ import Testing
         #expect(!rig.emulator.snapshot.isOpen)
         #expect(rig.link.state == .closed)
     }
+
+    @Test func anAdapterWithoutFIsPolledOnce() {
+        let clock = SLCANTestClock()
+        let (host, device) = SimulatedByteLink.pair()
+        let link = SLCANLink(over: host, clock: clock.nanoseconds)
+        link.open()
+        writeText(device, "\r\r\r")
+        link.pump()
+        _ = drainText(device)
+        clock.advance(milliseconds: 100)
+        link.pump()
+        #expect(drainText(device) == "F\\r")
+        writeText(device, "\u{07}")
+        link.pump()
+        #expect(link.nextEvent() == .commandRefused(.statusPoll))
+        clock.advance(milliseconds: 500)
+        link.pump()
+        #expect(drainText(device) == "")
+        #expect(link.slcanStatistics.statusPolls == 1)
+    }
 }

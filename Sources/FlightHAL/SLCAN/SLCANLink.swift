@@ -226,7 +226,7 @@ public final class SLCANLink: FrameLink {
             }
         }
         // Status poll.
-        if case .open = c.phase, configuration.statusPollInterval > 0,
+        if case .open = c.phase, configuration.statusPollInterval > 0, !c.statusPollRefused,
             now &- c.lastPoll >= configuration.statusPollInterval, !c.pollOutstanding, !c.pending.isFull
         {
             if c.outbox.enqueueLine({ SLCANCodec.encode(.readStatusFlags, into: $0) }) {
@@ -262,7 +262,10 @@ public final class SLCANLink: FrameLink {
                     c.phase = .failed(LinkError(.protocolError, device: name, detail: "the adapter refused the open sequence (BELL)"))
                 }
             case .statusPoll:
+                // Firmware without 'F' (some CANable builds): say so once and stop polling
+                // until the next open, rather than filling the event queue every interval.
                 c.push(.commandRefused(.statusPoll))
+                c.statusPollRefused = true
             }
         case .line(let line):
             switch SLCANCodec.decodeReply(line) {
@@ -336,6 +339,7 @@ public final class SLCANLink: FrameLink {
         var frames: SLCANQueue<ReceivedFrame>
         var events: SLCANQueue<SLCANEvent>
         var pollOutstanding = false
+        var statusPollRefused = false
         var lastPoll: UInt64 = 0
         var controllerState = SLCANControllerState.errorActive
         var lastTimestamp: UInt16?
@@ -354,6 +358,7 @@ public final class SLCANLink: FrameLink {
             outbox.removeAll()
             pending.removeAll()
             pollOutstanding = false
+            statusPollRefused = false
             controllerState = .errorActive
             lastTimestamp = nil
             timestampWraps = 0
