@@ -7,6 +7,7 @@ every frame it receives (`rx ...`) and answers it with id + 1 and the data rever
 """
 import os
 import queue
+import shutil
 import subprocess
 import threading
 import time
@@ -182,3 +183,19 @@ def test_listen_only_receives_and_refuses_to_transmit(emulator):
         assert emulator.rx_seen == [] and all(not line.startswith("rx ") for line in list(emulator.lines.queue))
     finally:
         bus.shutdown()
+
+
+@pytest.mark.skipif(shutil.which("slcand") is None, reason="slcand (can-utils) not installed")
+def test_slcand_opens_the_emulator(emulator):
+    """can-utils' slcand writes C, S4, F and O before it attaches the kernel's slcan line
+    discipline. Without the slcan module (this host) that ioctl fails after the commands went
+    out; with it (the test VM) slcand stays in the foreground until it is stopped."""
+    proc = subprocess.Popen(["slcand", "-F", "-o", "-c", "-f", "-s4", emulator.pty, "slcan9"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        status = emulator.wait_status(open="1")
+        assert (status["open"], status["bitrate"], status["listen"]) == ("1", "4", "0")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+        proc.wait(timeout=10)
