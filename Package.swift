@@ -102,5 +102,13 @@ let package = Package(
         .executableTarget(
             name: "simbus-peer", dependencies: ["FlightHAL", "FlightWire"],
             path: "Tests/Support/SimbusPeer", swiftSettings: strict),
+        // SLCAN: fuzz target
+        .executableTarget(
+            name: "FuzzSLCAN", dependencies: ["FlightHAL", "FlightWire"],
+            path: "Tests/Fuzz/SLCAN", swiftSettings: strict),
+        // SLCAN: emulator test peer (the adapter emulator on a PTY, for python-can and slcand)
+        .executableTarget(
+            name: "slcan-emulator", dependencies: ["FlightHAL", "FlightWire"],
+            path: "Tests/Support/SLCANEmulator", swiftSettings: strict),
     ]
 )
