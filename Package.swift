@@ -98,5 +98,11 @@ let package = Package(
         .executableTarget(
             name: "wire-peer", dependencies: ["FlightCore", "FlightWire"],
             path: "Tests/Support/WirePeer", swiftSettings: strict),
+
+        // Serial: test peer
+        // FlightHAL's SerialPort as a program for the pyserial tests in Tests/peers (not shipped).
+        .executableTarget(
+            name: "serial-peer-swift", dependencies: ["FlightHAL"],
+            path: "Tests/Support/SerialPeer", swiftSettings: strict),
     ]
 )
