@@ -95,7 +95,7 @@ vm-deps:
 	@k=$$(Tests/vm/vm-run --show-kernel) && echo "make: test VM kernel $$k (host runs $$(uname -r))"
 
 test-vm: vm-deps venv
-	$(SWIFT) build --product regolith
+	$(SWIFT) build --build-tests   # guest.d scripts run host-built test binaries too
 	REGOLITH_BIN=$$($(SWIFT) build --show-bin-path)/regolith Tests/vm/test-vm.sh
 
 # ---------------------------------------------------------------------------

@@ -110,5 +110,11 @@ let package = Package(
         .executableTarget(
             name: "slcan-emulator", dependencies: ["FlightHAL", "FlightWire"],
             path: "Tests/Support/SLCANEmulator", swiftSettings: strict),
+
+        // Serial: test peer
+        // FlightHAL's SerialPort as a program for the pyserial tests in Tests/peers (not shipped).
+        .executableTarget(
+            name: "serial-peer-swift", dependencies: ["FlightHAL"],
+            path: "Tests/Support/SerialPeer", swiftSettings: strict),
     ]
 )

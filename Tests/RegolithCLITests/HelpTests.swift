@@ -20,6 +20,7 @@ import Testing
                                       on the run.
               dict                    Work with a topology's dictionary of commands, telemetry, events and
                                       parameters.
+              ports                   List serial ports with their transport and USB ids.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
