@@ -20,6 +20,7 @@ import Testing
                                       on the run.
               dict                    Work with a topology's dictionary of commands, telemetry, events and
                                       parameters.
+              can                     Dump or send CAN frames on a SocketCAN, SLCAN or simulated bus link.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
