@@ -200,8 +200,9 @@ struct CANDump: ParsableCommand {
                 continue
             }
             lastFrameAt = Syscall.monotonicNanoseconds()
-            if n == 0 { first = lastFrameAt }
-            last = lastFrameAt
+            // The rate summary uses the frames' own receive timestamps (the kernel's on SocketCAN).
+            if n == 0 { first = r.timestamp }
+            last = r.timestamp
             n += 1
             if quiet { continue }
             let stamp = String(format: "(%d.%06d)", r.timestamp / 1_000_000_000, (r.timestamp % 1_000_000_000) / 1000)
