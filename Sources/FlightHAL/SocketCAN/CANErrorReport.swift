@@ -138,3 +138,34 @@ public enum CANControllerEvent: Hashable, Sendable, BitwiseCopyable {
     /// The controller was restarted after bus-off (by restart-ms or by hand).
     case restarted
 }
+
+extension CANErrorReport: CustomStringConvertible {
+    /// e.g. "bus-off, error counters (tx 128, rx 248)".
+    public var description: String {
+        var parts: [String] = []
+        if classes.contains(.txTimeout) { parts.append("TX timeout") }
+        if classes.contains(.lostArbitration) { parts.append("lost arbitration at bit \(arbitrationBit)") }
+        if classes.contains(.controller) {
+            var c: [String] = []
+            if controller.contains(.rxOverflow) { c.append("RX overflow") }
+            if controller.contains(.txOverflow) { c.append("TX overflow") }
+            if controller.contains(.rxWarning) { c.append("RX warning") }
+            if controller.contains(.txWarning) { c.append("TX warning") }
+            if controller.contains(.rxPassive) { c.append("RX error-passive") }
+            if controller.contains(.txPassive) { c.append("TX error-passive") }
+            if controller.contains(.active) { c.append("error-active") }
+            parts.append("controller: " + (c.isEmpty ? "unspecified" : c.joined(separator: ", ")))
+        }
+        if classes.contains(.protocolViolation) {
+            let hex = String(protocolViolation.rawValue, radix: 16), loc = String(protocolLocation, radix: 16)
+            parts.append("protocol violation 0x\(hex) at location 0x\(loc)")
+        }
+        if classes.contains(.transceiver) { parts.append("transceiver 0x\(String(transceiver, radix: 16))") }
+        if classes.contains(.noAck) { parts.append("no ACK") }
+        if classes.contains(.busOff) { parts.append("bus-off") }
+        if classes.contains(.busError) { parts.append("bus error") }
+        if classes.contains(.restarted) { parts.append("restarted") }
+        if let tx = txErrorCount, let rx = rxErrorCount { parts.append("error counters (tx \(tx), rx \(rx))") }
+        return parts.isEmpty ? "unspecified error" : parts.joined(separator: ", ")
+    }
+}
