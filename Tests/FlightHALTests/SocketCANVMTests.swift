@@ -189,7 +189,9 @@ struct SocketCANVMTests {
     @Test func isotpOursToKernelIsotprecv() throws {
         let ch = try Self.channel()
         defer { ch.link.close() }
-        let recv = try Self.background("timeout 60 isotprecv -s 708 -d 700 -l vcan0 > /tmp/sc-isotprecv.log 2>&1")
+        // Line-buffered (isotprecv uses stdio; a file is block-buffered) and exec'd, so that
+        // terminate() reaches timeout, which passes SIGTERM on.
+        let recv = try Self.background("exec timeout 60 stdbuf -oL isotprecv -s 708 -d 700 -l vcan0 > /tmp/sc-isotprecv.log 2>&1")
         usleep(1_000_000)
         for n in Self.isotpSizes {
             let state = try ch.sendAndWait(Self.payload(n))
