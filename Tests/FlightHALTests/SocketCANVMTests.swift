@@ -189,23 +189,18 @@ struct SocketCANVMTests {
     @Test func isotpOursToKernelIsotprecv() throws {
         let ch = try Self.channel()
         defer { ch.link.close() }
-        // Line-buffered (isotprecv uses stdio; a file is block-buffered) and exec'd, so that
-        // terminate() reaches timeout, which passes SIGTERM on.
-        let recv = try Self.background("exec timeout 60 stdbuf -oL isotprecv -s 708 -d 700 -l vcan0 > /tmp/sc-isotprecv.log 2>&1")
-        usleep(1_000_000)
         for n in Self.isotpSizes {
+            // One isotprecv per message (without -l it exits after one PDU): no signals needed.
+            let log = "/tmp/sc-isotprecv-\(n).log"
+            let recv = try Self.background("exec timeout 30 isotprecv -s 708 -d 700 vcan0 > \(log) 2>&1")
+            usleep(1_000_000)
             let state = try ch.sendAndWait(Self.payload(n))
             #expect(state == .completed, "payload \(n): \(state)")
-        }
-        usleep(500_000)
-        recv.terminate()
-        recv.waitUntilExit()
-        let lines = ((try? String(contentsOfFile: "/tmp/sc-isotprecv.log", encoding: .utf8)) ?? "")
-            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        let expected = Self.isotpSizes.map { Self.payload($0).map { String(format: "%02X", $0) }.joined(separator: " ") }
-        #expect(lines.count == expected.count, "isotprecv printed \(lines.count) messages, wanted \(expected.count)")
-        for (i, (a, b)) in zip(lines, expected).enumerated() where a != b {
-            Issue.record("message \(i) (\(Self.isotpSizes[i]) bytes): isotprecv printed \(a.count) chars '\(a.prefix(30))...\(a.suffix(30))', wanted \(b.count) chars '\(b.prefix(30))...\(b.suffix(30))'")
+            recv.waitUntilExit()
+            let line = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let expected = Self.payload(n).map { String(format: "%02X", $0) }.joined(separator: " ")
+            #expect(recv.terminationStatus == 0, "isotprecv for \(n) bytes exited \(recv.terminationStatus)")
+            #expect(line == expected, "\(n) bytes: isotprecv printed \(line.count) chars '\(line.prefix(30))...\(line.suffix(30))', wanted \(expected.count) chars")
         }
     }
 

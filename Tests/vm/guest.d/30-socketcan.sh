@@ -29,13 +29,16 @@ setup() {
 }
 check "setup" setup
 
+# REGOLITH_SOCKETCAN_ONLY=bench runs the setup and the benchmark alone.
+if [ "${REGOLITH_SOCKETCAN_ONLY:-}" != bench ]; then
+
 # --- the Swift suite: each @Test counts as one check -----------------------------------
 swift_suite() {
   [ -x "$tests" ] || { fail "no test bundle at $tests (swift build --build-tests on the host)"; return; }
   REGOLITH_IN_VM=1 timeout 600 "$tests" --testing-library swift-testing --filter SocketCANVMTests \
-    > "$work/swift.log" 2>&1
+    > "$(dirname "$results")/socketcan-swift.log" 2>&1
   local rc=$?
-  cp "$work/swift.log" "$(dirname "$results")/socketcan-swift.log"
+  cp "$(dirname "$results")/socketcan-swift.log" "$work/swift.log"
   sed 's/\x1b\[[0-9;]*m//g' "$work/swift.log" > "$work/swift.txt"
   local t
   while IFS= read -r t; do
@@ -161,6 +164,8 @@ PY
   [ $rc = 0 ] || grep -q '^FAIL' "$work/py.log" || fail "python exited $rc: $(tail -3 "$work/py.log")"
 }
 name="python-can"; python_can
+
+fi  # REGOLITH_SOCKETCAN_ONLY
 
 # --- benchmark: frames/s through regolith can send/dump vs cangen/candump ----------------
 # Both pairs on vcan0, N 8-byte frames as fast as the sender can; the rate is measured at the
