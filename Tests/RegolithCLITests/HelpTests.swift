@@ -21,6 +21,7 @@ import Testing
               dict                    Work with a topology's dictionary of commands, telemetry, events and
                                       parameters.
               ports                   List serial ports with their transport and USB ids.
+              can                     Dump or send CAN frames on a SocketCAN, SLCAN or simulated bus link.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
