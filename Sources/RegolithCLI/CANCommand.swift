@@ -47,19 +47,79 @@ enum LinkSpec: Equatable, Sendable {
         }
     }
 
-    /// Opens the link. SLCAN and the cross-process simulated bus are other backends' work.
+    /// Opens the link. SocketCAN filters run in the kernel; SLCAN and the simulated bus have
+    /// no kernel, so the same filters run here, on each received frame.
     func open(filters: [CANFilter]) throws -> any FrameLink {
         switch self {
         case .socketCAN(let interface):
             var options = SocketCANLink.Options()
             if !filters.isEmpty { options.filters = filters }
             return try SocketCANLink(interface: interface, options: options)
-        case .slcan:
-            throw LinkUnavailable("slcan links arrive with the SLCAN backend (not in this build yet)")
-        case .simulatedBus:
-            throw LinkUnavailable("simbus links arrive with the cross-process simulated bus backend (not in this build yet)")
+        case .slcan(let device, let bitrateText):
+            var configuration = SLCANLink.Configuration()
+            configuration.bitrate = try Self.slcanBitrate(bitrateText)
+            let port = try SerialPort(path: device)
+            let link = SLCANLink(over: port, configuration: configuration)
+            link.open()
+            let state = link.waitUntilOpen()
+            guard state == .open else {
+                link.close()
+                throw LinkUnavailable("slcan:\(device): the adapter did not open at \(configuration.bitrate): \(state)")
+            }
+            return FilteredFrameLink(link, filters: filters)
+        case .simulatedBus(let path):
+            let link = UnixSocketFrameLink(path: path)
+            for _ in 0..<200 where link.state != .open { Syscall.sleep(milliseconds: 10) }
+            guard link.state == .open else {
+                let state = link.state
+                link.close()
+                throw LinkUnavailable("simbus:\(path): no simulated bus server answered (\(state)); start one with `regolith simbus serve \(path)`")
+            }
+            return FilteredFrameLink(link, filters: filters)
         }
     }
+
+    /// "500k", "1M", "500000" or nil (500 kbit/s) as one of SLCAN's nine rates.
+    static func slcanBitrate(_ text: String?) throws -> SLCANBitrate {
+        guard let text, !text.isEmpty else { return .kbps500 }
+        let lower = text.lowercased()
+        let value: Int?
+        if lower.hasSuffix("k") { value = Int(lower.dropLast()).map { $0 * 1000 } }
+        else if lower.hasSuffix("m") { value = Int(lower.dropLast()).map { $0 * 1_000_000 } }
+        else { value = Int(lower) }
+        guard let v = value, let rate = SLCANBitrate(bitsPerSecond: v) else {
+            let rates = SLCANBitrate.allCases.map { "\($0.bitsPerSecond)" }.joined(separator: ", ")
+            throw ValidationError("slcan bitrate '\(text)' is not one of the adapter's rates: \(rates) (or 10k...1M)")
+        }
+        return rate
+    }
+}
+
+/// A frame link whose received data frames pass the same filters SocketCAN applies in the
+/// kernel (error frames always pass), for links that have no kernel.
+final class FilteredFrameLink: FrameLink {
+    let inner: any FrameLink
+    let filters: [CANFilter]
+
+    init(_ inner: any FrameLink, filters: [CANFilter]) {
+        self.inner = inner
+        self.filters = filters
+    }
+
+    var name: String { inner.name }
+    var state: LinkState { inner.state }
+    var statistics: LinkStatistics { inner.statistics }
+    var supportsFD: Bool { inner.supportsFD }
+
+    func receive() -> ReceivedFrame? {
+        while let r = inner.receive() {
+            if filters.isEmpty || r.frame.isError || filters.contains(where: { $0.matches(r.frame) }) { return r }
+        }
+        return nil
+    }
+
+    func send(_ frame: CANFrame) -> SendOutcome { inner.send(frame) }
+    func close() { inner.close() }
 }
 
 /// A link type this build cannot open yet (said plainly, without the usage text).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlightWire
+import FlightHAL
 import Testing
 
 @testable import RegolithCLI
@@ -20,11 +21,21 @@ import Testing
         #expect(throws: ValidationError.self) { try LinkSpec(parsing: text) }
     }
 
-    @Test func slcanAndSimbusSayWhenTheyArrive() {
+    @Test func aMissingSLCANAdapterIsNamedInTheError() {
         do {
-            _ = try LinkSpec(parsing: "slcan:/dev/ttyACM0").open(filters: [])
-            Issue.record("slcan opened")
-        } catch { #expect("\(error)" == "slcan links arrive with the SLCAN backend (not in this build yet)") }
+            _ = try LinkSpec(parsing: "slcan:/dev/ttyACM9").open(filters: [])
+            Issue.record("a missing adapter opened")
+        } catch { #expect("\(error)".hasPrefix("/dev/ttyACM9: no such device")) }
+    }
+
+    @Test(arguments: [("500k", 500_000), ("1M", 1_000_000), ("10000", 10_000), ("125K", 125_000)])
+    func slcanBitratesParse(text: String, bitsPerSecond: Int) throws {
+        #expect(try LinkSpec.slcanBitrate(text).bitsPerSecond == bitsPerSecond)
+    }
+
+    @Test func slcanBitrateDefaultsTo500k() throws {
+        #expect(try LinkSpec.slcanBitrate(nil) == .kbps500)
+        #expect(throws: ValidationError.self) { try LinkSpec.slcanBitrate("123k") }
     }
 
     @Test(arguments: ["123#DEADBEEF", "12345678#00", "123#R", "123#R4", "123##1AABBCCDDEEFF00112233445566778899", "123##0", "20000040#0000000000000000", "7FF#"])

@@ -22,6 +22,7 @@ import Testing
                                       parameters.
               ports                   List serial ports with their transport and USB ids.
               can                     Dump or send CAN frames on a SocketCAN, SLCAN or simulated bus link.
+              simbus                  Run the cross-process simulated CAN bus.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
