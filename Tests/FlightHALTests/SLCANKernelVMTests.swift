@@ -167,6 +167,17 @@ struct SLCANKernelVMTests {
         try control.stop()
         #expect(waitUntil { emulator.status()["open"] == "0" }, "the driver did not close the adapter")
 
+        // A bitrate change through libsocketcan reaches the adapter as S5 on the next open.
+        step("bitrate change")
+        try control.setBitrate(250_000)
+        #expect(try control.bitrate() == 250_000)
+        try control.start()
+        #expect(waitUntil { emulator.status()["open"] == "1" }, "the driver did not reopen the adapter")
+        #expect(emulator.status()["bitrate"] == "5", "the driver did not send S5 (250 kbit/s)")
+        #expect(waitUntil { (try? control.state()) == .errorActive }, "a fresh open starts error-active")
+        try control.stop()
+        #expect(waitUntil { emulator.status()["open"] == "0" })
+
         step("listen-only")
         // Listen-only: the 6.1 slcan driver has no listen-only mode ('L' came later), so the
         // kernel refuses the control mode and libsocketcan reports it; if a newer kernel takes
