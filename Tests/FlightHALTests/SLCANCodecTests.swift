@@ -117,7 +117,7 @@ private func command(_ text: String) -> Result<SLCANCommand, SLCANDecodeError> {
     }
 
     @Test func hostileBytesNeverTrap() {
-        var rng = SplitMix(seed: 0x5C_A11)
+        var rng = SimulatedRandom(seed: 0x5C_A11)
         var reader = SLCANLineReader()
         var decoded = 0
         for _ in 0..<2000 {
@@ -136,14 +136,3 @@ private func command(_ text: String) -> Result<SLCANCommand, SLCANDecodeError> {
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
