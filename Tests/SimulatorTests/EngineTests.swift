@@ -25,6 +25,27 @@ import Testing
         #expect(abs(sim.state.thrust - atCutoff * exp(-1)) / (atCutoff * exp(-1)) < 0.001)
     }
 
+    /// The lag is part of the ODE: the motion follows the lagged thrust inside each step.
+    /// With no gravity and (almost) no mass flow, a step command Tc from rest gives
+    /// v(t) = (Tc/m)(t - tau(1 - e^(-t/tau))) and x(t) = (Tc/m)(t^2/2 - tau t + tau^2(1 - e^(-t/tau))).
+    /// A thrust frozen over each 1 ms step would miss these by more than 1e-4 relative.
+    @Test func motionFollowsTheLaggedThrust() {
+        var v = LanderVehicle.changE
+        v.exhaustVelocity = 1e12  // mass flow about 7.5e-9 kg/s: mass constant to 1e-12
+        let m = v.initialMass, tau = v.engineTimeConstant, a = 7_500 / m
+        let start = LanderState(position: Vector3(0, 0, 100), velocity: .zero, mass: m)
+        var sim = LanderSimulation(vehicle: v, gravity: .flat(g: 0), state: start, dt: 0.001)
+        let full = EngineCommand(engineOn: true, thrust: 7_500, direction: .unitZ)
+        for _ in 1...5 {
+            sim.run(full, maxSteps: 200)
+            let t = sim.time, decay = 1 - exp(-t / tau)
+            let speed = a * (t - tau * decay)
+            let rise = a * (t * t / 2 - tau * t + tau * tau * decay)
+            #expect(abs(sim.state.velocity.z - speed) / speed < 1e-9)
+            #expect(abs(sim.state.position.z - 100 - rise) / rise < 1e-8)
+        }
+    }
+
     @Test func throttleLimits() {
         let c = LanderVehicle.changE
         #expect(c.limitedThrust(commanded: 100, engineOn: true) == 1_500)
