@@ -116,5 +116,8 @@ let package = Package(
         .executableTarget(
             name: "serial-peer-swift", dependencies: ["FlightHAL"],
             path: "Tests/Support/SerialPeer", swiftSettings: strict),
+
+        // Simulator: tests
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator"], swiftSettings: strict),
     ]
 )
