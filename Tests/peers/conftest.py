@@ -8,18 +8,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def regolith_bin() -> Path:
-    """The `regolith` executable `make test` built (REGOLITH_BIN), or the debug build."""
-    env = os.environ.get("REGOLITH_BIN")
-    if env:
-        path = Path(env)
+def built_executable(name: str, override: str = "") -> Path:
+    """An executable this package builds: $override if set, else next to $REGOLITH_BIN (what
+    `make test` built), else in `swift build --show-bin-path`."""
+    if override and os.environ.get(override):
+        path = Path(os.environ[override])
+    elif os.environ.get("REGOLITH_BIN"):
+        path = Path(os.environ["REGOLITH_BIN"]).parent / name
     else:
         bin_dir = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
                                  capture_output=True, text=True).stdout.strip()
-        path = Path(bin_dir) / "regolith"
-    assert path.is_file(), f"regolith binary not found at {path}: run `swift build` first"
+        path = Path(bin_dir) / name
+    assert path.is_file(), f"{name} not found at {path}: run `swift build` first"
     return path
+
+
+@pytest.fixture(scope="session")
+def regolith_bin() -> Path:
+    """The `regolith` executable `make test` built (REGOLITH_BIN), or the debug build."""
+    return built_executable("regolith", "REGOLITH_BIN")
 
 
 def run_regolith(binary: Path, *args: str) -> subprocess.CompletedProcess:
@@ -66,15 +73,7 @@ def unhex(s: str) -> bytes:
 
 @pytest.fixture(scope="session")
 def wire_peer_bin() -> Path:
-    env = os.environ.get("WIRE_PEER_BIN")
-    if env:
-        path = Path(env)
-    else:
-        bin_dir = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
-                                 capture_output=True, text=True).stdout.strip()
-        path = Path(bin_dir) / "wire-peer"
-    assert path.is_file(), f"wire-peer not found at {path}: run `swift build` first"
-    return path
+    return built_executable("wire-peer", "WIRE_PEER_BIN")
 
 
 @pytest.fixture()

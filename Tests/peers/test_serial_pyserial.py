@@ -14,24 +14,21 @@ from pathlib import Path
 import pytest
 import serial
 
+from conftest import built_executable
+
 ROOT = Path(__file__).resolve().parents[2]
 BAUDS = [9600, 115200, 921600, 1000000]
 
 
 @pytest.fixture(scope="session")
 def serial_peer_bin() -> Path:
-    env = os.environ.get("REGOLITH_BIN")
-    bin_dir = Path(env).parent if env else Path(subprocess.run(
-        ["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip())
-    path = bin_dir / "serial-peer-swift"
-    assert path.is_file(), f"serial-peer-swift not found at {path}: run `swift build` first"
-    return path
+    return built_executable("serial-peer-swift")
 
 
 @pytest.fixture()
 def pty_pair(tmp_path):
-    if shutil.which("socat") is None:
-        pytest.skip("socat is not installed (make test-deps)")
+    # make test installs socat; without it this is a failure, not a skip.
+    assert shutil.which("socat") is not None, "socat is not installed: run `make test-deps`"
     a, b = tmp_path / "flight", tmp_path / "peer"
     proc = subprocess.Popen(["socat", f"pty,raw,echo=0,link={a}", f"pty,raw,echo=0,link={b}"],
                             stderr=subprocess.DEVNULL)

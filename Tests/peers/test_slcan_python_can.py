@@ -16,22 +16,14 @@ from pathlib import Path
 import can
 import pytest
 
+from conftest import built_executable
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def slcan_emulator_bin() -> Path:
-    env = os.environ.get("SLCAN_EMULATOR_BIN")
-    if env:
-        path = Path(env)
-    elif os.environ.get("REGOLITH_BIN"):
-        path = Path(os.environ["REGOLITH_BIN"]).parent / "slcan-emulator"
-    else:
-        bin_dir = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
-                                 capture_output=True, text=True).stdout.strip()
-        path = Path(bin_dir) / "slcan-emulator"
-    assert path.is_file(), f"slcan-emulator not found at {path}: run `swift build` first"
-    return path
+    return built_executable("slcan-emulator", "SLCAN_EMULATOR_BIN")
 
 
 class Emulator:
