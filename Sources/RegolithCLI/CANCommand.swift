@@ -95,33 +95,6 @@ enum LinkSpec: Equatable, Sendable {
     }
 }
 
-/// A frame link whose received data frames pass the same filters SocketCAN applies in the
-/// kernel (error frames always pass), for links that have no kernel.
-final class FilteredFrameLink: FrameLink {
-    let inner: any FrameLink
-    let filters: [CANFilter]
-
-    init(_ inner: any FrameLink, filters: [CANFilter]) {
-        self.inner = inner
-        self.filters = filters
-    }
-
-    var name: String { inner.name }
-    var state: LinkState { inner.state }
-    var statistics: LinkStatistics { inner.statistics }
-    var supportsFD: Bool { inner.supportsFD }
-
-    func receive() -> ReceivedFrame? {
-        while let r = inner.receive() {
-            if filters.isEmpty || r.frame.isError || filters.contains(where: { $0.matches(r.frame) }) { return r }
-        }
-        return nil
-    }
-
-    func send(_ frame: CANFrame) -> SendOutcome { inner.send(frame) }
-    func close() { inner.close() }
-}
-
 /// A link type this build cannot open yet (said plainly, without the usage text).
 struct LinkUnavailable: Error, CustomStringConvertible {
     var description: String

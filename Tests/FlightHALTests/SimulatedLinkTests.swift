@@ -42,3 +42,20 @@ import Testing
         #expect(e.kind == .unsupported)
     }
 }
+
+@Suite struct FilteredFrameLinkTests {
+    @Test func onlyFramesMatchingAFilterAndErrorFramesPass() throws {
+        let bus = SimulatedFrameBus()
+        let sender = bus.attach("sender")
+        let link = FilteredFrameLink(bus.attach("rx"), filters: [.exact(.standard(0x123)), try CANFilter(parsing: "700:700")])
+        for id: UInt16 in [0x122, 0x123, 0x456, 0x701, 0x7FF] {
+            #expect(sender.send(try CANFrame(id: .standard(id), data: [])) == .sent)
+        }
+        var error = try CANFrame(id: .extended(0x40), data: [UInt8](repeating: 0, count: 8))
+        error.isError = true
+        #expect(sender.send(error) == .sent)
+        var got: [CANID] = []
+        while let r = link.receive() { got.append(r.frame.id) }
+        #expect(got == [.standard(0x123), .standard(0x701), .standard(0x7FF), .extended(0x40)])
+    }
+}
