@@ -2,7 +2,7 @@
 //
 // Regolith: a hardware-in-the-loop flight software framework.
 // Layers (dependencies point down only), see docs/architecture.md:
-//   regolith (CLI) > Ground > Missions > Sequencing > Simulator > Devices
+//   regolith (CLI) > Ground > Missions > Sequencing > Simulator > Devices > Configuration
 //   > FlightHAL (+ CSerialPort, CSocketCAN) > FlightWire > FlightCore
 // FlightCore and FlightWire import no Foundation and no other package.
 import PackageDescription
@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FlightCore", targets: ["FlightCore"]),
         .library(name: "FlightWire", targets: ["FlightWire"]),
         .library(name: "FlightHAL", targets: ["FlightHAL"]),
+        .library(name: "Configuration", targets: ["Configuration"]),
         .library(name: "Devices", targets: ["Devices"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Sequencing", targets: ["Sequencing"]),
@@ -29,6 +30,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The part that would fly: no Foundation, no packages.
@@ -47,14 +49,20 @@ let package = Package(
             name: "FlightHAL",
             dependencies: ["FlightCore", "FlightWire", "CSerialPort", "CSocketCAN"],
             swiftSettings: strict),
+        // Board files, fault tables and scenarios: YAML with file:line:col errors (ground side).
+        .target(
+            name: "Configuration",
+            dependencies: ["FlightCore", "FlightHAL", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
         .target(name: "Devices", dependencies: ["FlightCore", "FlightWire"], swiftSettings: strict),
         .target(
-            name: "Simulator", dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices"],
+            name: "Simulator",
+            dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices", "Configuration"],
             path: "Simulator", swiftSettings: strict),
         .target(name: "Sequencing", dependencies: ["FlightCore", "FlightWire"], swiftSettings: strict),
         .target(
             name: "Missions",
-            dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices", "Sequencing"],
+            dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices", "Sequencing", "Configuration"],
             swiftSettings: strict),
         .target(
             name: "Ground", dependencies: ["FlightCore", "FlightWire", "FlightHAL"],
@@ -63,8 +71,8 @@ let package = Package(
         .target(
             name: "RegolithCLI",
             dependencies: [
-                "FlightCore", "FlightWire", "FlightHAL", "Devices", "Simulator", "Sequencing",
-                "Missions", "Ground",
+                "FlightCore", "FlightWire", "FlightHAL", "Configuration", "Devices", "Simulator",
+                "Sequencing", "Missions", "Ground",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -74,6 +82,7 @@ let package = Package(
         .testTarget(name: "FlightWireTests", dependencies: ["FlightWire"], swiftSettings: strict),
         .testTarget(name: "RegolithCLITests", dependencies: ["RegolithCLI"], swiftSettings: strict),
         .testTarget(name: "FlightHALTests", dependencies: ["FlightHAL", "FlightWire"], swiftSettings: strict),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: strict),
 
         // Wire formats: fuzz targets and test peers
         // One libFuzzer target per decoder: `make fuzz` builds each with
