@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices", "Configuration"],
-            path: "Simulator", swiftSettings: strict),
+            path: "Simulator", exclude: ["Scenarios"], swiftSettings: strict),
         .target(name: "Sequencing", dependencies: ["FlightCore", "FlightWire"], swiftSettings: strict),
         .target(
             name: "Missions",
@@ -127,6 +127,6 @@ let package = Package(
             path: "Tests/Support/SerialPeer", swiftSettings: strict),
 
         // Simulator: tests
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator"], swiftSettings: strict),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Configuration"], swiftSettings: strict),
     ]
 )

@@ -89,3 +89,26 @@ struct YAMLDocumentTests {
         #expect(e.description == "f:2:5: error: a\nf:9:1: error: b")
     }
 }
+
+@Suite("Quantities with units")
+struct QuantityTests {
+    @Test(arguments: [("5 s", 5.0), ("250 ms", 0.25), ("2 min", 120), ("1.5h", 5400), ("7", 7), ("1e3 ms", 1)])
+    func durations(text: String, seconds: Double) throws {
+        let doc = try YAMLDocument(text: "t: \(text)\n", file: "q.yaml")
+        #expect(try doc.root.mapping().required("t").quantity(.seconds) == seconds)
+    }
+
+    @Test func badQuantitiesSayWhatIsWrong() throws {
+        let doc = try YAMLDocument(text: "a: 5 sec\nb: fast s\nc: -3 m\n", file: "q.yaml")
+        let m = try doc.root.mapping()
+        #expect(throws: ConfigurationError(file: "q.yaml", line: 1, column: 4, message: "'a': unknown unit 'sec'; expected ms, s, min, h")) {
+            try m.required("a").quantity(.seconds)
+        }
+        #expect(throws: ConfigurationError(file: "q.yaml", line: 2, column: 4, message: "'b' must be a number with a unit (ms, s, min, h), found 'fast s'")) {
+            try m.required("b").quantity(.seconds)
+        }
+        #expect(throws: ConfigurationError(file: "q.yaml", line: 3, column: 4, message: "'c' is -3 m, outside 0...100000 m")) {
+            try m.required("c").quantity(.metres, in: 0...100_000)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Configuration
+import Foundation
+import Simulator
+import Testing
+
+@Suite("Fault-injection scenarios")
+struct ScenarioTests {
+    static let shipped = try! FileManager.default.contentsOfDirectory(atPath: "Simulator/Scenarios")
+        .filter { $0.hasSuffix(".yaml") }.sorted()
+
+    @Test func everyShippedScenarioLoads() throws {
+        #expect(Self.shipped.count >= 7)
+        for file in Self.shipped {
+            let s = try Scenario.load(contentsOf: "Simulator/Scenarios/\(file)")
+            #expect(s.name + ".yaml" == file)
+            #expect(!s.faults.isEmpty)
+        }
+    }
+
+    @Test func theHakutoCaseReadsAsWritten() throws {
+        let s = try Scenario.load(contentsOf: "Simulator/Scenarios/hakuto-r-crater-rim.yaml")
+        #expect(s.vehicle == .lander)
+        #expect(s.faults == [
+            ScheduledFault(trigger: .when(Condition(.altitude, .less, 5000)), fault: .altitudeStep(metres: -3000), duration: 20, line: 10),
+        ])
+    }
+
+    /// A world that records what the scenario did, with an altitude the test sets.
+    final class Recorder: FaultTarget {
+        var altitude = 10_000.0
+        var applied: [InjectedFault] = []
+        var removed: [InjectedFault] = []
+        func trueValue(of quantity: Condition.Quantity) -> Double? { quantity == .altitude ? altitude : nil }
+        func apply(_ fault: InjectedFault) { applied.append(fault) }
+        func remove(_ fault: InjectedFault) { removed.append(fault) }
+    }
+
+    @Test func faultsStartOnTheirTriggerOnceAndEndAfterTheirDuration() throws {
+        let s = try Scenario.parse("""
+            scenario: t
+            vehicle: lander
+            faults:
+              - {fault: sensor-dropout, device: imu, at: 2 s, duration: 500 ms}
+              - {fault: engine-failure, when: altitude < 100 m}
+            """, file: "t.yaml")
+        var runner = ScenarioRunner(s)
+        let world = Recorder()
+        for step in 0...4000 {
+            let t = Double(step) * 0.001
+            world.altitude = 10_000 - 3000 * t  // below 100 m just after 3.3 s, then keeps falling
+            runner.update(time: t, target: world)
+        }
+        #expect(world.applied == [.sensorDropout(.imu), .engineFailure])
+        #expect(world.removed == [.sensorDropout(.imu)])
+        #expect(runner.transitions.map(\.kind) == [.started, .ended, .started])
+        #expect(abs(runner.transitions[0].time - 2.0) < 1e-9)
+        #expect(abs(runner.transitions[1].time - 2.5) < 1e-9)
+        #expect(abs(runner.transitions[2].time - 3.301) < 1e-9)
+        #expect(runner.active == [.engineFailure])
+    }
+
+    @Test(arguments: [
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: wheel-stall, wheel: 1, at: 1 s}\n",
+         "t.yaml:4:13: error: 'wheel-stall' is a rover fault; this scenario's vehicle is the lander"),
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: sensor-dropuot, device: imu, at: 1 s}\n",
+         "t.yaml:4:13: error: 'faults[0].fault' is 'sensor-dropuot', expected one of sensor-dropout, bias-step, stuck-value, altitude-step, thrust-loss, thrust-dispersion, engine-failure, wheel-stall, slip-patch, motor-over-current, link-loss, can-bus-off; did you mean 'sensor-dropout'?"),
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure}\n",
+         "t.yaml:4:5: error: fault 'engine-failure' needs 'at: <time>' or 'when: <condition>'"),
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: thrust-loss, remaining: 1.5, at: 1 s}\n",
+         "t.yaml:4:37: error: 'faults[0].remaining' is 1.5, outside 0...1"),
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure, when: altitud < 5 m}\n",
+         "t.yaml:4:35: error: condition 'altitud < 5 m': unknown quantity 'altitud' for the lander; did you mean 'altitude'? (known: altitude, vertical-speed, horizontal-speed, propellant-used)"),
+        ("scenario: t\nvehicle: rover\nfaults:\n  - {fault: link-loss, device: imu, at: 1 s}\n",
+         "t.yaml:4:32: error: 'faults[0].device' is 'imu', expected one of wheels, rover-imu, hazard, power"),
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure, at: 5 sec}\n",
+         "t.yaml:4:33: error: 'faults[0].at': unknown unit 'sec'; expected ms, s, min, h"),
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure, at: 1 s, device: imu}\n",
+         "t.yaml:4:38: error: 'device' does not apply to 'engine-failure'"),
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure, at: 1 s, when: altitude < 3 m}\n",
+         "t.yaml:4:5: error: fault 'engine-failure' has both 'at' and 'when'; give one"),
+    ])
+    func badScenariosAreRefusedWithTheirLocation(text: String, expected: String) {
+        do {
+            _ = try Scenario.parse(text, file: "t.yaml")
+            Issue.record("accepted a bad scenario")
+        } catch {
+            #expect(error.description == expected)
+        }
+    }
+}
