@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "FlightWireTests", dependencies: ["FlightWire"], swiftSettings: strict),
         .testTarget(name: "RegolithCLITests", dependencies: ["RegolithCLI"], swiftSettings: strict),
         .testTarget(name: "FlightHALTests", dependencies: ["FlightHAL", "FlightWire"], swiftSettings: strict),
+        .testTarget(name: "MissionsTests", dependencies: ["Missions"], swiftSettings: strict),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "FlightHAL", "FlightWire"], swiftSettings: strict),
 
         // Wire formats: fuzz targets and test peers
