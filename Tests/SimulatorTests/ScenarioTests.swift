@@ -21,7 +21,7 @@ struct ScenarioTests {
         let s = try Scenario.load(contentsOf: "Simulator/Scenarios/hakuto-r-crater-rim.yaml")
         #expect(s.vehicle == .lander)
         #expect(s.faults == [
-            ScheduledFault(trigger: .when(Condition(.altitude, .less, 5000)), fault: .altitudeStep(metres: -3000), duration: 20, line: 10),
+            ScheduledFault(trigger: .when(Condition(.altitude, .less, 5000)), fault: .altitudeStep(metres: 3000), duration: 20, line: 10),
         ])
     }
 

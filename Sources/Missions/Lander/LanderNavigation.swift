@@ -1,0 +1,230 @@
+/// The lander's navigation: strapdown propagation of position, velocity and attitude from the
+/// IMU in a Moon-centred frame, corrected by the altimeter/velocimeter beams, with outlier
+/// rejection that does not latch.
+///
+/// Hakuto-R Mission 1 (2023) is the case this is built against: passing over a crater rim,
+/// the measured altitude jumped by about 3 km; the estimator judged the rangefinder faulty,
+/// ignored it from then on, believed it was at 0 m while still 5 km up, and hovered until the
+/// propellant ran out. Here a measurement that disagrees with the estimate is rejected (a
+/// glitch must not pull the estimate), but rejection never becomes a verdict on the sensor:
+/// - every new measurement is tested afresh against the estimate, so the sensor is used again
+///   as soon as it agrees again;
+/// - when rejected measurements keep agreeing *with each other* (after allowing for the
+///   motion the IMU saw in between) for ``Configuration/reacquireAfter`` seconds, the terrain
+///   really changed (a crater rim), and the estimate is moved to the measurement
+///   (``AltitudeVerdict/reacquired``).
+///
+/// No allocation after init; bounded loops (at most ``Configuration/beams`` beams).
+public struct LanderNavigation: Sendable {
+    public struct Configuration: Sendable {
+        /// Gravitational parameter of the Moon (m^3/s^2), Luminary 099 / NSSDC.
+        public var gm = 4.902_8e12
+        /// Radius of the surface the altitude is measured from: the landing site's (m).
+        public var referenceRadius = 1_737_400.0
+        /// Unit vectors of the altimeter's beams in the body frame.
+        public var beams: [SIMD3<Double>]
+        /// A beam more than this far from local vertical (radians) gives no altitude.
+        public var maxBeamTilt = 1.2
+        /// Altitude gate: innovation accepted up to `floor + fraction * altitude` metres.
+        public var altitudeGateFloor = 25.0
+        public var altitudeGateFraction = 0.05
+        /// Velocity gate (m/s): `floor + fraction * speed`.
+        public var velocityGateFloor = 2.0
+        public var velocityGateFraction = 0.05
+        /// Seconds of mutually consistent rejected measurements after which they are believed.
+        public var reacquireAfter = 3.0
+        /// Alpha-beta gains of the radial channel per accepted altitude measurement.
+        public var altitudeGain = 0.25
+        public var altitudeRateGain = 0.05
+        /// Gain of an accepted velocity measurement.
+        public var velocityGain = 0.2
+
+        public init(beams: [SIMD3<Double>]) { self.beams = beams.map { Missions.normalized($0) } }
+    }
+
+    public enum AltitudeVerdict: Equatable, Sendable {
+        case accepted(innovation: Double)
+        case rejected(innovation: Double)
+        /// Consistent rejected measurements were believed; the estimate jumped by `jump` m.
+        case reacquired(jump: Double)
+        /// No beam gave a usable range.
+        case noData
+    }
+
+    public var configuration: Configuration
+    public private(set) var position: SIMD3<Double>
+    public private(set) var velocity: SIMD3<Double>
+    public private(set) var attitude: Quaternion
+    public private(set) var time: Double
+    /// Counts since start.
+    public private(set) var altitudeAccepted = 0, altitudeRejected = 0, reacquisitions = 0
+    public private(set) var velocityAccepted = 0, velocityRejected = 0
+    /// When the last accepted altitude measurement was, for the rate gain.
+    private var lastAltitudeUpdate: Double?
+    /// The run of consecutive rejected measurements: when it began, and the last one
+    /// (measured altitude, estimated altitude at that time).
+    private var rejectedSince: Double?
+    private var lastRejected: (measured: Double, estimated: Double)?
+
+    public init(position: SIMD3<Double>, velocity: SIMD3<Double>, attitude: Quaternion, time: Double = 0, configuration: Configuration) {
+        self.position = position
+        self.velocity = velocity
+        self.attitude = attitude
+        self.time = time
+        self.configuration = configuration
+    }
+
+    // MARK: Derived
+
+    public var up: SIMD3<Double> { Missions.normalized(position) }
+    /// Height above the reference surface (m).
+    public var altitude: Double { length(position) - configuration.referenceRadius }
+    /// Speed along local vertical, up positive (m/s).
+    public var verticalSpeed: Double { dot(velocity, up) }
+    public var horizontalSpeed: Double { length(velocity - verticalSpeed * up) }
+    public func gravity(at r: SIMD3<Double>) -> SIMD3<Double> {
+        let d = length(r)
+        return -configuration.gm / (d * d * d) * r
+    }
+    /// Whether the altimeter's measurements are being rejected now.
+    public var rejectingAltitude: Bool { rejectedSince != nil }
+
+    // MARK: Propagation
+
+    /// One IMU sample: specific force and body rate, held for `dt`.
+    public mutating func propagate(specificForce f: SIMD3<Double>, rate omega: SIMD3<Double>, dt: Double) {
+        let midAttitude = attitude.integrated(rate: omega, dt: dt / 2)
+        let a = midAttitude.rotate(f) + gravity(at: position + velocity * (dt / 2))
+        position += velocity * dt + a * (dt * dt / 2)
+        velocity += a * dt
+        attitude = attitude.integrated(rate: omega, dt: dt)
+        time += dt
+    }
+
+    /// Propagation without the IMU (it failed, Beresheet's case): the thrust acceleration the
+    /// engine was commanded to give, along the commanded direction, and the commanded
+    /// attitude taken as the attitude.
+    public mutating func propagate(thrustAcceleration a: SIMD3<Double>, attitude commanded: Quaternion, dt: Double) {
+        let total = a + gravity(at: position + velocity * (dt / 2))
+        position += velocity * dt + total * (dt * dt / 2)
+        velocity += total * dt
+        attitude = commanded
+        time += dt
+    }
+
+    /// Sets the estimate (a ground state-vector update, or initialisation).
+    public mutating func reset(position: SIMD3<Double>, velocity: SIMD3<Double>, attitude: Quaternion) {
+        self.position = position
+        self.velocity = velocity
+        self.attitude = attitude
+        rejectedSince = nil
+        lastRejected = nil
+    }
+
+    // MARK: Altimeter
+
+    /// One altimeter sample: range per beam (nil where the beam has no lock), beams in
+    /// ``Configuration/beams`` order.
+    public mutating func correctAltitude(ranges: some Collection<Double?>) -> AltitudeVerdict {
+        let u = up
+        var sum = 0.0, n = 0
+        let minCos = cosine(configuration.maxBeamTilt)
+        for (i, range) in ranges.enumerated() where i < configuration.beams.count {
+            guard let range, range > 0, range.isFinite else { continue }
+            let c = -dot(attitude.rotate(configuration.beams[i]), u)
+            guard c >= minCos else { continue }
+            sum += range * c
+            n += 1
+        }
+        guard n > 0 else { return .noData }
+        let measured = sum / Double(n)
+        let estimated = altitude
+        let innovation = measured - estimated
+        let gate = configuration.altitudeGateFloor + configuration.altitudeGateFraction * max(estimated, 0)
+        if abs(innovation) <= gate {
+            applyAltitude(innovation: innovation, gain: configuration.altitudeGain)
+            altitudeAccepted += 1
+            rejectedSince = nil
+            lastRejected = nil
+            return .accepted(innovation: innovation)
+        }
+        altitudeRejected += 1
+        // Do the rejected measurements agree with each other? Compare the change in measured
+        // altitude with the change in estimated altitude since the last rejected one.
+        if let last = lastRejected, let since = rejectedSince {
+            let measuredChange = measured - last.measured
+            let estimatedChange = estimated - last.estimated
+            if abs(measuredChange - estimatedChange) <= gate {
+                if time - since >= configuration.reacquireAfter {
+                    position += innovation * u
+                    lastAltitudeUpdate = time
+                    reacquisitions += 1
+                    rejectedSince = nil
+                    lastRejected = nil
+                    return .reacquired(jump: innovation)
+                }
+            } else {
+                rejectedSince = time  // not consistent: a new run starts here
+            }
+        } else {
+            rejectedSince = time
+        }
+        lastRejected = (measured, estimated)
+        return .rejected(innovation: innovation)
+    }
+
+    private mutating func applyAltitude(innovation: Double, gain: Double) {
+        let u = up
+        position += gain * innovation * u
+        if let last = lastAltitudeUpdate, time > last {
+            let dt = min(time - last, 1.0)
+            velocity += configuration.altitudeRateGain * innovation / dt * u
+        }
+        lastAltitudeUpdate = time
+    }
+
+    // MARK: Velocimeter
+
+    /// One velocimeter sample: range rate per beam (line-of-sight velocity, negative closing;
+    /// nil without lock). Needs three beams to solve the velocity.
+    public mutating func correctVelocity(rangeRates: some Collection<Double?>) -> Bool {
+        // Least squares over the beams: a beam along d_i (reference frame, from the lander to
+        // the ground) sees its range change at rangeRate_i = -dot(d_i, v) over still ground.
+        var ata = (SIMD3<Double>.zero, SIMD3<Double>.zero, SIMD3<Double>.zero)
+        var atb = SIMD3<Double>.zero
+        var n = 0
+        for (i, rate) in rangeRates.enumerated() where i < configuration.beams.count {
+            guard let rate, rate.isFinite else { continue }
+            let d = attitude.rotate(configuration.beams[i])
+            ata.0 += d.x * d
+            ata.1 += d.y * d
+            ata.2 += d.z * d
+            atb -= d * rate
+            n += 1
+        }
+        guard n >= 3, let solved = solve(ata, atb) else { return false }
+        let measured = solved
+        let innovation = measured - velocity
+        let gate = configuration.velocityGateFloor + configuration.velocityGateFraction * length(velocity)
+        guard length(innovation) <= gate else {
+            velocityRejected += 1
+            return false
+        }
+        velocity += configuration.velocityGain * innovation
+        velocityAccepted += 1
+        return true
+    }
+
+    /// Solves the symmetric 3x3 system (rows r0, r1, r2) by Cramer's rule; nil if singular.
+    private func solve(_ m: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>), _ b: SIMD3<Double>) -> SIMD3<Double>? {
+        let det = dot(m.0, cross(m.1, m.2))
+        guard abs(det) > 1e-9 else { return nil }
+        let c0 = SIMD3(m.0.x, m.1.x, m.2.x), c1 = SIMD3(m.0.y, m.1.y, m.2.y), c2 = SIMD3(m.0.z, m.1.z, m.2.z)
+        return SIMD3(dot(b, cross(c1, c2)), dot(c0, cross(b, c2)), dot(c0, cross(c1, b))) / det
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+@inline(__always) func cosine(_ x: Double) -> Double { cos(x) }
