@@ -82,7 +82,8 @@ let package = Package(
         .testTarget(name: "FlightWireTests", dependencies: ["FlightWire"], swiftSettings: strict),
         .testTarget(name: "RegolithCLITests", dependencies: ["RegolithCLI"], swiftSettings: strict),
         .testTarget(name: "FlightHALTests", dependencies: ["FlightHAL", "FlightWire"], swiftSettings: strict),
-        .testTarget(name: "MissionsTests", dependencies: ["Missions"], swiftSettings: strict),
+        // Missions' tests join the flight apps to the simulator (as the lockstep harness does).
+        .testTarget(name: "MissionsTests", dependencies: ["Missions", "Simulator"], swiftSettings: strict),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "FlightHAL", "FlightWire"], swiftSettings: strict),
 
         // Wire formats: fuzz targets and test peers

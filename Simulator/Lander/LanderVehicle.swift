@@ -49,12 +49,13 @@ public struct LanderVehicle: Equatable, Sendable {
         return min(max(commanded, minThrust), maxContinuousThrust)
     }
 
-    /// A Chang'e-3-class lander: one 1,500-7,500 N continuously variable engine
-    /// (SASTIND). Masses and exhaust velocity are assumptions (see docs/simulator.md):
-    /// 1,200 kg dry, 2,600 kg propellant (about Chang'e-3's 3,780 kg at launch),
-    /// 3,100 m/s (Isp about 316 s, an MMH/NTO engine of this class).
+    /// A Chang'e-3-class lander at powered descent initiation: one 1,500-7,500 N
+    /// continuously variable engine (SASTIND). Masses and exhaust velocity are assumptions
+    /// (see docs/simulator.md): 1,200 kg dry and 1,700 kg propellant, 2,900 kg in all
+    /// (Chang'e-3's 3,780 kg at launch less about 0.8 km/s of lunar orbit insertion and
+    /// descent orbit burns), 3,100 m/s (Isp about 316 s, an MMH/NTO engine of this class).
     public static let changE = LanderVehicle(
-        dryMass: 1_200, propellantMass: 2_600, minThrust: 1_500, maxThrust: 7_500,
+        dryMass: 1_200, propellantMass: 1_700, minThrust: 1_500, maxThrust: 7_500,
         exhaustVelocity: 3_100, engineTimeConstant: 0.2, legHeight: 1.5)
 
     /// The Apollo LM at powered descent initiation: DPS 43.7 kN rated, ve 2,956 m/s,

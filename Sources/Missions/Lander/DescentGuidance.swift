@@ -54,26 +54,40 @@ public struct DescentGuidance: Hashable, Sendable {
         acceleration(position: r, velocity: v, timeToGo: t) - g
     }
 
-    /// The positive root of the down-range jerk equation nearest `guess`, by Newton's method
-    /// (at most 20 iterations); nil when there is none (the target is behind, or the state is
-    /// outside the phase's envelope). Each guidance cycle passes the last t_go less the cycle.
+    /// The positive root of the down-range jerk equation nearest `guess`; nil when there is
+    /// none in (0, 2 guess + 60] (the target is behind, or the state is outside the phase's
+    /// envelope). The cubic can have up to three positive roots, and Newton's method from a
+    /// poor guess can settle on the wrong one (a phase would end at once), so the roots are
+    /// bracketed on a 256-interval scan and the one nearest `guess` is refined by bisection.
+    /// Each guidance cycle passes the last t_go less the cycle; the first passes the phase's
+    /// planned duration. Bounded: 256 + 60 evaluations of the cubic.
     public func timeToGo(position r: SIMD3<Double>, velocity v: SIMD3<Double>, guess: Double) -> Double? {
         let rd = (r * downRange).sum(), vd = (v * downRange).sum()
         let rf = (target.position * downRange).sum(), vf = (target.velocity * downRange).sum()
         let af = (target.acceleration * downRange).sum(), jf = target.downRangeJerk
         let c0 = 24 * (rd - rf), c1 = 6 * vd + 18 * vf, c2 = -6 * af, c3 = jf
-        var t = guess > 0 ? guess : 1
-        for _ in 0..<20 {
-            let f = ((c3 * t + c2) * t + c1) * t + c0
-            let df = (3 * c3 * t + 2 * c2) * t + c1
-            guard df != 0, df.isFinite else { return nil }
-            let next = t - f / df
-            guard next.isFinite else { return nil }
-            if abs(next - t) < 1e-9 * max(1, t) {
-                return next > 0 ? next : nil
+        func f(_ t: Double) -> Double { ((c3 * t + c2) * t + c1) * t + c0 }
+        let g = guess.isFinite && guess > 0 ? guess : 1
+        let upper = 2 * g + 60, n = 256
+        var best: (lo: Double, hi: Double)?
+        var previous = (t: 0.0, f: f(0))
+        for i in 1...n {
+            let t = upper * Double(i) / Double(n)
+            let ft = f(t)
+            if (previous.f < 0) != (ft < 0) || ft == 0 {
+                let mid = (previous.t + t) / 2
+                if best.map({ abs(mid - g) < abs(($0.lo + $0.hi) / 2 - g) }) ?? true { best = (previous.t, t) }
             }
-            t = next > 0 ? next : t / 2
+            previous = (t, ft)
         }
-        return nil
+        guard var (lo, hi) = best else { return nil }
+        var flo = f(lo)
+        for _ in 0..<60 {
+            let mid = (lo + hi) / 2
+            let fm = f(mid)
+            if (fm < 0) == (flo < 0) { lo = mid; flo = fm } else { hi = mid }
+        }
+        let root = (lo + hi) / 2
+        return root > 0 ? root : nil
     }
 }

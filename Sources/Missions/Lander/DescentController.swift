@@ -1,0 +1,231 @@
+/// The phases of a powered descent, in order (telemetry `DescentPhase`).
+public enum DescentPhase: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    /// Before ignition: arming checks may run; the engine is off.
+    case standby = 0
+    /// Apollo P63: quadratic guidance to high gate, most of the velocity removed.
+    case braking = 1
+    /// Apollo P64: quadratic guidance from high gate down to the hover.
+    case approach = 2
+    /// Chang'e-style hover at about 100 m: hold, assess the ground, move aside if it is bad.
+    case hover = 3
+    /// Vertical descent at a slow, controlled speed down to the cut-off height.
+    case terminalDescent = 4
+    /// Engine cut at a few metres; falling onto the legs.
+    case freeFall = 5
+    /// Contact, IMU and altitude agree: on the surface. Engine off.
+    case landed = 6
+    /// Descent abandoned (engine off, or safing): see the abort reason.
+    case aborted = 7
+
+    public var description: String {
+        ["STANDBY", "BRAKING", "APPROACH", "HOVER", "TERMINAL_DESCENT", "FREE_FALL", "LANDED", "ABORTED"][Int(rawValue)]
+    }
+}
+
+/// What the engine is asked for: on/off, thrust (N) and direction (Moon-centred unit vector).
+public struct EngineDemand: Equatable, Sendable {
+    public var on: Bool
+    public var thrust: Double
+    public var direction: SIMD3<Double>
+    /// The demand was clipped to the throttle range (a guidance saturation).
+    public var saturated: Bool
+
+    public static let off = EngineDemand(on: false, thrust: 0, direction: .zero, saturated: false)
+}
+
+/// The descent's decisions, one call per guidance cycle: which phase, and what the engine
+/// must do. It reads the navigation estimate and a few sensor verdicts and keeps no other
+/// state than its phase, so a run is repeatable. No allocation per cycle.
+public struct DescentController: Sendable {
+    public struct Vehicle: Hashable, Sendable {
+        public var minThrust: Double
+        public var maxThrust: Double
+        /// Top of the continuously throttleable range; above it the engine runs at full
+        /// thrust (the Apollo DPS's fixed throttle position). Equal to `maxThrust` for a
+        /// fully throttleable engine.
+        public var maxContinuousThrust: Double
+        public init(minThrust: Double, maxThrust: Double, maxContinuousThrust: Double? = nil) {
+            self.minThrust = minThrust
+            self.maxThrust = maxThrust
+            self.maxContinuousThrust = maxContinuousThrust ?? maxThrust
+        }
+    }
+
+    /// What the controller reads each cycle.
+    public struct Inputs: Sendable {
+        public var time: Double
+        /// Navigation estimate, Moon-centred.
+        public var position: SIMD3<Double>
+        public var velocity: SIMD3<Double>
+        /// Gravity at the estimated position.
+        public var gravity: SIMD3<Double>
+        /// Estimated mass (kg).
+        public var mass: Double
+        /// Foot height above the ground as navigation believes it (m).
+        public var footHeight: Double
+        /// Slope of the ground under the lander from the altimeter beams (rad), when known.
+        public var groundSlope: Double?
+        /// Leg contact switches: how many of the legs report contact.
+        public var legsInContact: Int
+        /// IMU: magnitude of the measured specific force (m/s^2), nil when the IMU is not valid.
+        public var specificForce: Double?
+
+        public init(
+            time: Double, position: SIMD3<Double>, velocity: SIMD3<Double>, gravity: SIMD3<Double>, mass: Double,
+            footHeight: Double, groundSlope: Double? = nil, legsInContact: Int = 0, specificForce: Double? = nil
+        ) {
+            self.time = time
+            self.position = position
+            self.velocity = velocity
+            self.gravity = gravity
+            self.mass = mass
+            self.footHeight = footHeight
+            self.groundSlope = groundSlope
+            self.legsInContact = legsInContact
+            self.specificForce = specificForce
+        }
+    }
+
+    public let plan: DescentPlan
+    public let site: SiteFrame
+    public let vehicle: Vehicle
+    public private(set) var phase: DescentPhase = .standby
+    public private(set) var phaseStart = 0.0
+    /// Time to go of the guided phase now (s); 0 outside them.
+    public private(set) var timeToGo = 0.0
+    /// Hover: where the lander holds (site frame cross and down-range) and the moves made.
+    public private(set) var hoverTarget = SIMD2<Double>(0, 0)
+    public private(set) var lateralMoves = 0
+    /// Cycles whose demand was clipped to the throttle range, per phase.
+    public private(set) var saturatedCycles = [Int](repeating: 0, count: DescentPhase.allCases.count)
+    /// When "landed" was declared and why it was accepted.
+    public private(set) var landedAt: Double?
+
+    public init(plan: DescentPlan, site: SiteFrame, vehicle: Vehicle) {
+        self.plan = plan
+        self.site = site
+        self.vehicle = vehicle
+    }
+
+    /// Starts the descent (ignition) at `time`.
+    public mutating func ignite(at time: Double) {
+        guard phase == .standby else { return }
+        enter(.braking, at: time)
+        timeToGo = 0
+    }
+
+    /// Abandons the descent: engine off.
+    public mutating func abort(at time: Double) {
+        guard phase != .landed else { return }
+        enter(.aborted, at: time)
+    }
+
+    mutating func enter(_ next: DescentPhase, at time: Double) {
+        phase = next
+        phaseStart = time
+    }
+
+    /// One guidance cycle.
+    public mutating func update(_ input: Inputs) -> EngineDemand {
+        let r = site.position(input.position), v = site.vector(input.velocity), g = site.vector(input.gravity)
+        switch phase {
+        case .standby, .aborted, .landed:
+            return .off
+        case .braking, .approach:
+            let guided = phase == .braking ? plan.braking : plan.approach
+            let guidance = DescentGuidance(target: guided.target, downRange: [0, 0, 1])
+            let guess = timeToGo > 0 ? timeToGo : guided.plannedDuration
+            if let t = guidance.timeToGo(position: r, velocity: v, guess: guess) { timeToGo = t }
+            if timeToGo <= guided.endTimeToGo {
+                if phase == .braking {
+                    enter(.approach, at: input.time)
+                    timeToGo = 0
+                } else {
+                    enter(.hover, at: input.time)
+                    hoverTarget = SIMD2(r.y, r.z)
+                }
+                return update(input)
+            }
+            let a = guidance.acceleration(position: r, velocity: v, timeToGo: timeToGo)
+            return demand(acceleration: a - g, mass: input.mass, tiltLimit: nil)
+        case .hover:
+            // Hold height and the hover target; after the assessment time, judge the ground.
+            let settled = input.time - phaseStart >= plan.hoverAssessment && length2(SIMD2(v.y, v.z)) < 0.5 && abs(v.x) < 0.5
+            if settled {
+                let bad = (input.groundSlope ?? 0) > plan.maxSlope
+                if bad && lateralMoves < plan.maxLateralMoves {
+                    // Move aside along down-range (the direction the lander came from is seen
+                    // best), and assess again.
+                    lateralMoves += 1
+                    hoverTarget.y += plan.lateralMove
+                    phaseStart = input.time
+                } else {
+                    enter(.terminalDescent, at: input.time)
+                    return update(input)
+                }
+            }
+            let heightError = plan.hoverHeight - input.footHeight
+            let a = hold(r: r, v: v, verticalSpeed: max(-plan.descentSpeed, min(plan.descentSpeed, 0.3 * heightError)))
+            return demand(acceleration: a - g, mass: input.mass, tiltLimit: plan.maxTerminalTilt)
+        case .terminalDescent:
+            if input.footHeight <= plan.cutoffHeight {
+                enter(.freeFall, at: input.time)
+                return .off
+            }
+            let speed = input.footHeight > plan.slowHeight
+                ? min(plan.descentSpeed, max(plan.finalSpeed, 0.1 * (input.footHeight - plan.slowHeight) + plan.finalSpeed))
+                : plan.finalSpeed
+            let a = hold(r: r, v: v, verticalSpeed: -speed)
+            return demand(acceleration: a - g, mass: input.mass, tiltLimit: plan.maxTerminalTilt)
+        case .freeFall:
+            // Landed when the legs, the IMU and the altitude agree: contact on at least two
+            // legs, the IMU no longer in free fall (the legs carry the weight, or it is
+            // invalid and the other two agree), and navigation within a metre of the ground.
+            let contact = input.legsInContact >= 2
+            let imuAgrees = input.specificForce.map { $0 > 0.5 } ?? true
+            let low = input.footHeight < 1.0 + plan.cutoffHeight
+            if contact && imuAgrees && low {
+                enter(.landed, at: input.time)
+                landedAt = input.time
+            }
+            return .off
+        }
+    }
+
+    /// Position and velocity hold in the site frame with a commanded vertical speed.
+    func hold(r: SIMD3<Double>, v: SIMD3<Double>, verticalSpeed: Double) -> SIMD3<Double> {
+        let horizontal = SIMD2(hoverTarget.x - r.y, hoverTarget.y - r.z)
+        // Desired horizontal velocity toward the target, limited to 5 m/s.
+        var vDesired = 0.15 * horizontal
+        let n = length2(vDesired)
+        if n > 5 { vDesired *= 5 / n }
+        let ax = 0.8 * (verticalSpeed - v.x)
+        let ay = 0.6 * (vDesired.x - v.y), az = 0.6 * (vDesired.y - v.z)
+        return SIMD3(ax, ay, az)
+    }
+
+    /// Thrust from a required thrust acceleration (site frame), with the throttle range and,
+    /// in the terminal phases, a tilt limit (the vertical part wins).
+    mutating func demand(acceleration a: SIMD3<Double>, mass: Double, tiltLimit: Double?) -> EngineDemand {
+        var a = a
+        if let tiltLimit, a.x > 0 {
+            let horizontal = SIMD2(a.y, a.z)
+            let h = length2(horizontal), limit = a.x * tangent(tiltLimit)
+            if h > limit { a.y *= limit / h; a.z *= limit / h }
+        }
+        let wanted = length(a) * mass
+        // Above the continuous range: full thrust (the demand is met or exceeded, and
+        // guidance takes the excess out over the following cycles).
+        let thrust = wanted > vehicle.maxContinuousThrust ? vehicle.maxThrust : max(wanted, vehicle.minThrust)
+        let saturated = wanted > vehicle.maxThrust * 1.0001 || wanted < vehicle.minThrust * 0.9999
+        if saturated { saturatedCycles[Int(phase.rawValue)] += 1 }
+        let direction = length(a) > 0 ? site.moonCentred(a / length(a)) : site.up
+        return EngineDemand(on: true, thrust: thrust, direction: direction, saturated: saturated)
+    }
+}
+
+@inline(__always) func length2(_ v: SIMD2<Double>) -> Double { (v * v).sum().squareRoot() }
+#if canImport(Glibc)
+    import Glibc
+#endif
+@inline(__always) func tangent(_ x: Double) -> Double { tan(x) }

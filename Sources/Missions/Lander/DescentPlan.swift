@@ -1,0 +1,59 @@
+/// The shape of a powered descent: the targets of its guided phases and the limits of its
+/// terminal phases, all in the site frame (up, cross-range, down-range), SI units.
+public struct DescentPlan: Hashable, Sendable {
+    /// A guided phase (Apollo's P63 braking, P64 approach): its target, and the time to go
+    /// at which it hands over to the next phase.
+    public struct GuidedPhase: Hashable, Sendable {
+        public var target: DescentGuidance.Target
+        public var endTimeToGo: Double
+        /// About how long the phase lasts from its start (s): where the search for the first
+        /// time to go starts, so the right root of the jerk equation is taken.
+        public var plannedDuration: Double
+
+        public init(target: DescentGuidance.Target, endTimeToGo: Double, plannedDuration: Double) {
+            self.target = target
+            self.endTimeToGo = endTimeToGo
+            self.plannedDuration = plannedDuration
+        }
+    }
+
+    public var braking: GuidedPhase
+    public var approach: GuidedPhase
+    /// Hover height above the ground (m) and how long to hold it to assess the ground (s).
+    public var hoverHeight: Double
+    public var hoverAssessment: Double
+    /// The steepest slope under the lander accepted for landing (rad).
+    public var maxSlope: Double
+    /// How far one lateral move goes (m), and how many moves at most before landing anyway
+    /// on the best spot seen.
+    public var lateralMove: Double
+    public var maxLateralMoves: Int
+    /// Vertical descent: speed from the hover down to `slowHeight`, then `finalSpeed` (m/s).
+    public var descentSpeed: Double
+    public var slowHeight: Double
+    public var finalSpeed: Double
+    /// Foot height (m) at which the engine is cut and the lander falls the rest.
+    public var cutoffHeight: Double
+    /// The largest tilt from vertical the terminal phases may command (rad).
+    public var maxTerminalTilt: Double
+
+    public init(
+        braking: GuidedPhase, approach: GuidedPhase, hoverHeight: Double = 100, hoverAssessment: Double = 8,
+        maxSlope: Double = 8 * Double.pi / 180, lateralMove: Double = 15, maxLateralMoves: Int = 2,
+        descentSpeed: Double = 2, slowHeight: Double = 20, finalSpeed: Double = 0.7, cutoffHeight: Double = 1.5,
+        maxTerminalTilt: Double = 20 * Double.pi / 180
+    ) {
+        self.braking = braking
+        self.approach = approach
+        self.hoverHeight = hoverHeight
+        self.hoverAssessment = hoverAssessment
+        self.maxSlope = maxSlope
+        self.lateralMove = lateralMove
+        self.maxLateralMoves = maxLateralMoves
+        self.descentSpeed = descentSpeed
+        self.slowHeight = slowHeight
+        self.finalSpeed = finalSpeed
+        self.cutoffHeight = cutoffHeight
+        self.maxTerminalTilt = maxTerminalTilt
+    }
+}

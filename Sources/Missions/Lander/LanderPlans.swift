@@ -1,0 +1,26 @@
+/// The shipped descent plans.
+public enum LanderPlans {
+    /// Apollo 11-like: P63 to high gate (about 2.2 km, 38 m/s down, at about 506 s), P64 to
+    /// a hover at 100 m. Targets after Klumpp (1974) and Bennett (NASA TN D-6846), tuned to
+    /// the DSKY log in ../shared/reference/apollo11-descent.csv.
+    public static let apollo11 = DescentPlan(
+        braking: .init(
+            target: .init(position: [2_220, 0, -9_059], velocity: [-38.46, 0, 244.4], acceleration: [-0.0732, 0, -3.349], downRangeJerk: -0.00989),
+            endTimeToGo: 1.33, plannedDuration: 510),
+        approach: .init(
+            target: .init(position: [110, 0, -150], velocity: [-4, 0, 5], acceleration: [0.05, 0, -0.2], downRangeJerk: 0),
+            endTimeToGo: 3, plannedDuration: 120))
+    public static let apollo11DownRange = 481_384.0
+
+    /// Chang'e-class: braking to about 2 km, approach to a hover at 100 m. Targets found by
+    /// a search (Tests/MissionsTests/DescentTuning.swift) for a 700-800 s descent from a
+    /// 15 km perilune with the throttle inside its range.
+    public static let changE = DescentPlan(
+        braking: .init(
+            target: .init(position: [2_727, 0, -5_130], velocity: [-36.02, 0, 151.09], acceleration: [0.2663, 0, -2.8692], downRangeJerk: -0.0000179),
+            endTimeToGo: 9.66, plannedDuration: 550),
+        approach: .init(
+            target: .init(position: [110, 0, -307.2], velocity: [-2.313, 0, 13.95], acceleration: [0.1232, 0, -0.7586], downRangeJerk: 0),
+            endTimeToGo: 3, plannedDuration: 120))
+    public static let changEDownRange = 545_515.0
+}
