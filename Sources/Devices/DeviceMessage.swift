@@ -5,8 +5,8 @@ public import FlightWire
 /// signals say. The same payload bytes travel in a CAN frame with that id, or in a COBS+CRC
 /// serial frame after the id (``DeviceSerialBinding``). See docs/devices.md.
 public enum DeviceMessage: Equatable, Sendable {
-    case engineCommand(EngineCommand)
-    case engineStatus(EngineStatus)
+    case engineCommand(EngineControllerCommand)
+    case engineStatus(EngineControllerStatus)
     case legContact(LegContactStatus)
     case imuAcceleration(IMUAcceleration)
     case imuRate(IMURate)
@@ -23,8 +23,8 @@ public enum DeviceMessage: Equatable, Sendable {
     /// The message's id in the CAN plan.
     public var id: UInt16 {
         switch self {
-        case .engineCommand: EngineCommand.definition.id
-        case .engineStatus: EngineStatus.definition.id
+        case .engineCommand: EngineControllerCommand.definition.id
+        case .engineStatus: EngineControllerStatus.definition.id
         case .legContact: LegContactStatus.definition.id
         case .imuAcceleration: IMUAcceleration.definition.id
         case .imuRate: IMURate.definition.id
@@ -90,8 +90,8 @@ public enum DeviceMessage: Equatable, Sendable {
         if let s = definition.firstOutOfRange(payload) { throw .outOfRange(id: id, signal: s.name) }
         let r = PayloadReader(bytes: payload)
         switch id {
-        case EngineCommand.definition.id: return .engineCommand(EngineCommand(r))
-        case EngineStatus.definition.id: return .engineStatus(EngineStatus(r))
+        case EngineControllerCommand.definition.id: return .engineCommand(EngineControllerCommand(r))
+        case EngineControllerStatus.definition.id: return .engineStatus(EngineControllerStatus(r))
         case LegContactStatus.definition.id: return .legContact(LegContactStatus(r))
         case IMUAcceleration.definition.id: return .imuAcceleration(IMUAcceleration(r))
         case IMURate.definition.id: return .imuRate(IMURate(r))
@@ -115,8 +115,8 @@ public enum DeviceMessage: Equatable, Sendable {
     /// The plan's definition of `id`, without searching the whole plan on the hot path.
     static func definition(of id: UInt16) -> CANMessage? {
         switch id {
-        case EngineCommand.definition.id: EngineCommand.definition
-        case EngineStatus.definition.id: EngineStatus.definition
+        case EngineControllerCommand.definition.id: EngineControllerCommand.definition
+        case EngineControllerStatus.definition.id: EngineControllerStatus.definition
         case LegContactStatus.definition.id: LegContactStatus.definition
         case IMUAcceleration.definition.id: IMUAcceleration.definition
         case IMURate.definition.id: IMURate.definition

@@ -1,4 +1,4 @@
-public import FlightWire
+import FlightWire
 
 /// Reads a message's fields from its payload through the plan's signal table. The payload's
 /// length and every field's range were checked before (``DeviceMessage/decode(id:payload:)``).

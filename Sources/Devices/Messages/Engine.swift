@@ -6,7 +6,7 @@ import FlightWire
 /// from the last accepted one, refuses to open the valve unless an earlier command armed it,
 /// and treats `shutdown` as overriding everything: valve closed, disarmed, latched until a
 /// safe command (disarmed, valve closed) acknowledges it.
-public struct EngineCommand: Equatable, Sendable {
+public struct EngineControllerCommand: Equatable, Sendable {
     public enum Valve: UInt8, Sendable, CaseIterable {
         case closed = 0, open = 1, purge = 2
         /// Keep the valve where it is (change only throttle or arming).
@@ -30,6 +30,9 @@ public struct EngineCommand: Equatable, Sendable {
         self.shutdown = shutdown
         self.counter = counter
     }
+
+    /// The message id in the CAN plan.
+    public static var id: UInt16 { definition.id }
 
     static let definition = RegolithCAN.engineCmd
     static let throttleField = definition.field("ThrottleCmd")
@@ -56,7 +59,7 @@ public struct EngineCommand: Equatable, Sendable {
 }
 
 /// The descent engine controller's status (ENGINE_STATUS, 0x011), 50 Hz by default.
-public struct EngineStatus: Equatable, Sendable {
+public struct EngineControllerStatus: Equatable, Sendable {
     public enum ValveState: UInt8, Sendable, CaseIterable {
         case closed = 0, open = 1, purge = 2, fault = 3
     }
@@ -109,6 +112,9 @@ public struct EngineStatus: Equatable, Sendable {
         self.commandCounter = commandCounter
         self.counter = counter
     }
+
+    /// The message id in the CAN plan.
+    public static var id: UInt16 { definition.id }
 
     static let definition = RegolithCAN.engineStatus
     static let thrustField = definition.field("Thrust")

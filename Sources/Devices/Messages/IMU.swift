@@ -24,6 +24,9 @@ public struct IMUAcceleration: Equatable, Sendable {
         self.counter = counter
     }
 
+    /// The message id in the CAN plan.
+    public static var id: UInt16 { definition.id }
+
     static let definition = RegolithCAN.imuAccel
     static let axes = (definition.field("AccelX"), definition.field("AccelY"), definition.field("AccelZ"))
     static let validField = definition.field("Valid")
@@ -68,6 +71,9 @@ public struct IMURate: Equatable, Sendable {
         self.saturated = saturated
         self.counter = counter
     }
+
+    /// The message id in the CAN plan.
+    public static var id: UInt16 { definition.id }
 
     static let definition = RegolithCAN.imuRate
     static let axes = (definition.field("RateX"), definition.field("RateY"), definition.field("RateZ"))

@@ -28,6 +28,9 @@ public struct LegContactStatus: Equatable, Sendable {
         self.counter = counter
     }
 
+    /// The message id in the CAN plan.
+    public static var id: UInt16 { definition.id }
+
     static let definition = RegolithCAN.legContact
     static let contactFields = (1...4).map { definition.field("Leg\($0)") }
     static let validFields = (1...4).map { definition.field("Leg\($0)Valid") }

@@ -40,6 +40,9 @@ public struct PowerStatus: Equatable, Sendable {
         self.counter = counter
     }
 
+    /// The message id in the CAN plan.
+    public static var id: UInt16 { definition.id }
+
     static let definition = RegolithCAN.powerStatus
     static let voltageField = definition.field("BusVoltage")
     static let currentField = definition.field("BusCurrent")

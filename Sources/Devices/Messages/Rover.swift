@@ -21,6 +21,9 @@ public struct RoverAttitude: Equatable, Sendable {
         self.counter = counter
     }
 
+    /// The message id in the CAN plan.
+    public static var id: UInt16 { definition.id }
+
     static let definition = RegolithCAN.roverAttitude
     static let rollField = definition.field("Roll")
     static let pitchField = definition.field("Pitch")
@@ -81,6 +84,9 @@ public struct HazardRange: Equatable, Sendable {
         self.noReturn = noReturn
         self.counter = counter
     }
+
+    /// The message id in the CAN plan.
+    public static var id: UInt16 { definition.id }
 
     static let definition = RegolithCAN.hazardRange
     static let leftField = definition.field("RangeLeft")
