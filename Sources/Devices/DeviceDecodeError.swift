@@ -1,6 +1,10 @@
+public import FlightWire
+
 /// Why bytes or a frame from a device link are not a device message. Each case names what
 /// was wrong; ``DeviceEndpoint`` counts them by ``reason``.
 public enum DeviceDecodeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Serial binding: the COBS+CRC frame itself was bad (no id survives to report).
+    case framing(COBSDeframer.Rejection)
     /// The id is not a message of the plan (`Boards/regolith.dbc`).
     case unknownID(UInt16)
     /// The payload is not the message's length (short frames and long ones alike).
@@ -19,6 +23,13 @@ public enum DeviceDecodeError: Error, Equatable, Sendable, CustomStringConvertib
     /// The counter this error goes under.
     public var reason: DeviceRejection {
         switch self {
+        case .framing(let r):
+            switch r {
+            case .oversize: .oversize
+            case .malformedEncoding: .malformedEncoding
+            case .tooShort: .tooShort
+            case .crcMismatch: .crcMismatch
+            }
         case .unknownID: .unknownID
         case .wrongLength: .wrongLength
         case .outOfRange: .outOfRange
@@ -29,6 +40,7 @@ public enum DeviceDecodeError: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
+        case .framing(let r): "serial frame rejected: \(DeviceRejection(r))"
         case .unknownID(let id): "unknown message id 0x\(hex3(id))"
         case .wrongLength(let id, let e, let g): "message 0x\(hex3(id)) has \(g) payload bytes, expected \(e)"
         case .outOfRange(let id, let s): "message 0x\(hex3(id)) field \(s) is out of range"
@@ -72,6 +84,12 @@ public enum DeviceRejection: Int, CaseIterable, Sendable, CustomStringConvertibl
         case .outOfRange: "outOfRange"
         case .unsupportedFrame: "unsupportedFrame"
         }
+    }
+}
+
+extension DeviceRejection {
+    init(_ r: COBSDeframer.Rejection) {
+        self = DeviceDecodeError.framing(r).reason
     }
 }
 

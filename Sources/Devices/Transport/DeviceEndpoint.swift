@@ -54,10 +54,9 @@ public final class DeviceEndpoint {
 
     /// The last frame thrown away, for a driver to report as an event.
     public struct Rejection: Equatable, Sendable, CustomStringConvertible {
-        public var reason: DeviceRejection
-        /// The decode error where there was one (framing errors have none: no id survives).
-        public var error: DeviceDecodeError?
-        public var description: String { error.map { "\($0)" } ?? "\(reason)" }
+        public var error: DeviceDecodeError
+        public var reason: DeviceRejection { error.reason }
+        public var description: String { "\(error)" }
     }
 
     public let link: Link
@@ -196,14 +195,12 @@ public final class DeviceEndpoint {
             for _ in 0..<Self.maxReadsPerReceive {
                 let n = readBuffer.withUnsafeMutableBytes { l.read(into: $0) }
                 if n == 0 { break }
-                let before = decoder.rejections
                 readBuffer.withUnsafeBytes { b in
                     decoder.ingest(
                         UnsafeRawBufferPointer(rebasing: b[0..<n]),
                         deliver: { m in take(m) },
-                        reject: { e in lastRejection = Rejection(reason: e.reason, error: e) })
+                        reject: { e in lastRejection = Rejection(error: e) })
                 }
-                noteFramingRejection(since: before)
                 if queueCount > 0 { break }
             }
             return dequeue()
@@ -227,7 +224,7 @@ public final class DeviceEndpoint {
                 return m
             } catch {
                 stored.rejections.add(error.reason)
-                lastRejection = Rejection(reason: error.reason, error: error)
+                lastRejection = Rejection(error: error)
             }
         }
         return nil
@@ -254,13 +251,5 @@ public final class DeviceEndpoint {
         queueCount -= 1
         stored.received += 1
         return m
-    }
-
-    private func noteFramingRejection(since before: RejectionCounts) {
-        let now = decoder.rejections
-        for raw in DeviceRejection.oversize.rawValue...DeviceRejection.crcMismatch.rawValue {
-            guard let reason = DeviceRejection(rawValue: raw), now[reason] > before[reason] else { continue }
-            lastRejection = Rejection(reason: reason, error: nil)
-        }
     }
 }

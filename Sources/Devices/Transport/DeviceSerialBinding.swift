@@ -59,21 +59,33 @@ public struct DeviceStreamDecoder {
     /// Intact frames seen (decoded or not).
     public var frames: Int { deframer.counts.frames }
 
-    /// Feeds received bytes; calls `deliver` with each decoded message, `reject` with each
-    /// message-level error (framing errors are only counted: the frame has no id to report).
+    /// Feeds received bytes; calls `deliver` with each decoded message and `reject` with each
+    /// rejected frame's reason, in the order they arrived.
     public mutating func ingest(
         _ bytes: UnsafeRawBufferPointer, deliver: (DeviceMessage) -> Void, reject: (DeviceDecodeError) -> Void = { _ in }
     ) {
-        var rejected = decodeRejections
-        deframer.ingest(bytes) { p in
-            do throws(DeviceDecodeError) {
-                deliver(try DeviceSerialBinding.decode(framePayload: p))
-            } catch {
-                rejected.add(error.reason)
-                reject(error)
+        // Up to and including each delimiter at a time, so framing rejections (which the
+        // deframer only counts) are reported in their place among the others.
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0 { end += 1 }
+            end = min(end + 1, bytes.count)
+            let before = deframer.counts
+            var rejected = decodeRejections
+            deframer.ingest(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) { p in
+                do throws(DeviceDecodeError) {
+                    deliver(try DeviceSerialBinding.decode(framePayload: p))
+                } catch {
+                    rejected.add(error.reason)
+                    reject(error)
+                }
             }
+            decodeRejections = rejected
+            let after = deframer.counts
+            for r in COBSDeframer.Rejection.allCases where after[r] > before[r] { reject(.framing(r)) }
+            start = end
         }
-        decodeRejections = rejected
     }
 }
 
