@@ -50,7 +50,8 @@ public struct PublicationSchedule: Sendable, Equatable {
 /// Failures of a device's output the caller can switch on to exercise a driver's stale and
 /// repeated-data checks (the data's own validity bits belong in the measurement).
 public struct OutputFaults: Sendable, Equatable {
-    /// The device sends nothing (dead, unplugged, or its link cut at the device).
+    /// The device's messages are lost (link cut at the device): it keeps counting, so when it
+    /// returns a driver sees the gap.
     public var muted = false
     /// The device keeps sending the same counter (a stuck processor repeating its last frame).
     public var frozenCounter = false
@@ -88,12 +89,12 @@ public struct PublicationState: Sendable, Equatable {
     /// Whether to publish at `time`; returns the counter to use.
     mutating func due(at time: FlightDuration) -> UInt8? {
         guard schedule.isDue(at: time) else { return nil }
+        let c = counter
+        if !faults.frozenCounter { counter &+= 1 }
         guard !faults.muted else {
             muted += 1
             return nil
         }
-        let c = counter
-        if !faults.frozenCounter { counter &+= 1 }
         published += 1
         return c
     }

@@ -41,6 +41,14 @@ public final class EngineControllerEmulator: DeviceEmulator {
         /// Throttle, % of rated thrust (the engine model applies its limits and lag).
         public var throttle: Double = 0
         public var shutdownLatched = false
+
+        public init(armed: Bool = false, valve: EngineControllerStatus.ValveState = .closed, throttle: Double = 0, shutdownLatched: Bool = false) {
+            self.armed = armed
+            self.valve = valve
+            self.throttle = throttle
+            self.shutdownLatched = shutdownLatched
+        }
+
         /// Whether propellant flows: valve open (purge is inert gas).
         public var isFiring: Bool { valve == .open }
     }
