@@ -34,6 +34,7 @@ public struct PublicationSchedule: Sendable, Equatable {
 
     /// A rate in hertz (rounded to whole nanoseconds).
     public init(hertz: Double, phase: FlightDuration = .zero) {
+        precondition(hertz.isFinite && hertz > 0.001, "a publication rate must be a positive number of hertz")
         self.init(period: .nanoseconds(Int64((1e9 / hertz).rounded())), phase: phase)
     }
 
