@@ -195,6 +195,27 @@ def test_hazard_sensor_reports_no_return_apart_from_failure(peer):
     assert field(p, 48, 3) == 0b111 and field(p, 51, 3) == 0b010  # all valid; centre: no return
 
 
+@pytest.mark.parametrize("device, msg_id, expect", [
+    # legs 2 and 4 in contact, all four switches valid
+    ("legs", 0x020, lambda p: field(p, 0, 4) == 0b1010 and field(p, 4, 4) == 0b1111),
+    # 28 V, 3.5 A discharge, 87.5 %, no faults, all valid
+    ("power", 0x300, lambda p: (field(p, 0, 16, False, 0.001), field(p, 16, 16, True, 0.001), field(p, 32, 8, False, 0.5))
+        == pytest.approx((28, 3.5, 87.5)) and field(p, 40, 8) == 0 and field(p, 48, 3) == 0b111),
+    # roll 0.125, pitch -0.25 rad, heading rate 0.01 rad/s, both valid
+    ("rover-imu", 0x120, lambda p: [field(p, s, 16, True, 0.0001) for s in (0, 16, 32)]
+        == pytest.approx([0.125, -0.25, 0.01]) and field(p, 48, 2) == 0b11),
+])
+def test_status_fields(peer, device, msg_id, expect):
+    _, port = peer(device)
+    frames = port.frames(1.2)
+    assert frames and {i for i, _ in frames} == {msg_id}
+    assert port.bad_crc == 0
+    for _, p in frames:
+        assert expect(p), p.hex()
+    counters = [p[-1] for _, p in frames]
+    assert all(b == (a + 1) % 256 for a, b in zip(counters, counters[1:])), counters
+
+
 # --- command devices ----------------------------------------------------------------
 def engine_cmd(throttle_pct, valve, arm, counter, shutdown=0, raw_throttle=None):
     raw = round(throttle_pct / 0.01) if raw_throttle is None else raw_throttle
