@@ -41,9 +41,9 @@ public func fuzzDeviceDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     }
     // 3. As a CAN frame of the first byte's id in the plan's range.
     if size >= 1, size <= 9 {
-        let id = UInt16(input[0]) | 0x000
+        let low = UInt16(input[0])
         for base: UInt16 in [0x000, 0x100, 0x300] {
-            if let f = try? CANFrame(id: .standard(base | id), data: UnsafeRawBufferPointer(rebasing: input[1...])),
+            if let f = try? CANFrame(id: .standard(base | low), data: UnsafeRawBufferPointer(rebasing: input[1...])),
                 let m = try? DeviceMessage.decode(frame: f)
             {
                 checkRoundTrip(m)
