@@ -54,7 +54,7 @@ let package = Package(
             name: "Configuration",
             dependencies: ["FlightCore", "FlightHAL", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
-        .target(name: "Devices", dependencies: ["FlightCore", "FlightWire"], swiftSettings: strict),
+        .target(name: "Devices", dependencies: ["FlightCore", "FlightWire", "FlightHAL"], swiftSettings: strict),
         .target(
             name: "Simulator",
             dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices", "Configuration"],
@@ -130,5 +130,20 @@ let package = Package(
 
         // Simulator: tests
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Configuration"], swiftSettings: strict),
+
+        // Devices: tests, the serial decoder's fuzz target, and the device test peer
+        .testTarget(
+            name: "DevicesTests", dependencies: ["Devices", "FlightHAL", "FlightWire", "FlightCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DeviceEmulatorTests",
+            dependencies: ["Simulator", "Devices", "FlightHAL", "FlightWire", "FlightCore"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzDeviceDecoder", dependencies: ["Devices", "FlightWire"],
+            path: "Tests/Fuzz/DeviceDecoder", swiftSettings: strict),
+        // An emulator on a PTY or a SocketCAN interface for the pyserial and python-can tests (not shipped).
+        .executableTarget(
+            name: "device-peer", dependencies: ["Simulator", "Devices", "FlightHAL", "FlightWire", "FlightCore"],
+            path: "Tests/Support/DevicePeer", swiftSettings: strict),
     ]
 )

@@ -59,5 +59,18 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Devices: what a driver pays per message (docs/performance.md, "Devices")
+        .executableTarget(
+            name: "DeviceBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Devices", package: "Regolith"),
+                .product(name: "FlightHAL", package: "Regolith"),
+                .product(name: "FlightWire", package: "Regolith"),
+            ],
+            path: "Benchmarks/DeviceBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

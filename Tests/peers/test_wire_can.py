@@ -32,10 +32,12 @@ def plan(wire):
 
 def test_dbc_covers_every_device_with_11_bit_ids(db):
     names = {m.name for m in db.messages}
-    for required in ["ENGINE_CMD", "ENGINE_STATUS", "LEG_CONTACT", "IMU_ACCEL", "IMU_RATE", "ALTIMETER_RANGE",
-                     "ALTIMETER_VELOCITY", "POWER_STATUS", "ROVER_ATTITUDE", "HAZARD_RANGE"]:
+    for required in ["ENGINE_CMD", "ENGINE_STATUS", "LEG_CONTACT", "IMU_ACCEL", "IMU_RATE", "POWER_STATUS",
+                     "ROVER_ATTITUDE", "HAZARD_RANGE"]:
         assert required in names
+    assert sum(1 for n in names if n.startswith("ALTIMETER_BEAM")) == 4
     assert sum(1 for n in names if n.startswith("WHEEL") and n.endswith("_STATUS")) == 6
+    assert sum(1 for n in names if n.startswith("WHEEL") and n.endswith("_CMD")) == 6
     for m in db.messages:
         assert not m.is_extended_frame and m.frame_id < 0x700
         for s in m.signals:
@@ -43,6 +45,10 @@ def test_dbc_covers_every_device_with_11_bit_ids(db):
             assert s.minimum is not None and s.maximum is not None
             if s.scale != 1:  # every scaled (physical) signal says its unit
                 assert s.unit, (m.name, s.name)
+        # Every message carries a rolling counter (docs/devices.md): status to detect stale or
+        # repeated data, commands so a controller can refuse a replayed one.
+        assert "Counter" in {s.name for s in m.signals}, m.name
+        assert m.get_signal_by_name("Counter").length == 8, m.name
 
 
 def test_swift_plan_matches_dbc(db, wire):
