@@ -1,0 +1,84 @@
+import Glibc
+
+extension Terrain {
+    /// Height above the reference surface at map point (x, y), m.
+    public func height(x: Double, y: Double) -> Double {
+        var h = 0.0
+        for w in waves { h += w.amplitude * sin(w.kx * x + w.ky * y + w.phase) }
+        if let grid { h += grid.height(x: x, y: y) }
+        for c in craters {
+            let dx = x - c.x, dy = y - c.y
+            let r2 = dx * dx + dy * dy
+            if r2 < c.diameter * c.diameter { h += c.profile(distance: r2.squareRoot()) }
+        }
+        for r in rocks {
+            let dx = x - r.x, dy = y - r.y
+            let r2 = dx * dx + dy * dy
+            let a = r.diameter / 2
+            if r2 < a * a { h += r.profile(distance: r2.squareRoot()) }
+        }
+        for (zone, level) in flatZones {
+            let dx = x - zone.x, dy = y - zone.y
+            let reach = zone.radius + zone.edgeWidth
+            let r2 = dx * dx + dy * dy
+            guard r2 < reach * reach else { continue }
+            let w = zone.weight(distance: r2.squareRoot())
+            h += w * (level - h)
+        }
+        return h
+    }
+
+    /// Step of the central differences behind `normal` and `slope`, m.
+    public static let differenceStep = 0.05
+
+    /// Unit surface normal at (x, y) in the local East-North-Up frame (central differences
+    /// over +-5 cm).
+    public func normal(x: Double, y: Double) -> Vector3 {
+        let e = Self.differenceStep
+        let hx = (height(x: x + e, y: y) - height(x: x - e, y: y)) / (2 * e)
+        let hy = (height(x: x, y: y + e) - height(x: x, y: y - e)) / (2 * e)
+        return Vector3(-hx, -hy, 1).normalized
+    }
+
+    /// Surface slope at (x, y): the angle between the normal and local up, radians.
+    public func slope(x: Double, y: Double) -> Double {
+        acos(min(1, normal(x: x, y: y).z))
+    }
+
+    // Queries by simulator position (Moon-centred, or flat-moon coordinates).
+
+    /// Height of the terrain below a simulator position (above the reference surface), m.
+    public func height(below p: Vector3) -> Double {
+        let m = frame.mapPoint(of: p)
+        return m.x.isFinite ? height(x: m.x, y: m.y) : 0
+    }
+
+    /// Height of a simulator position above the terrain directly below it (along local
+    /// up), m; negative inside the terrain.
+    public func clearance(of p: Vector3) -> Double {
+        let m = frame.mapPoint(of: p)
+        guard m.x.isFinite else { return m.altitude }
+        return m.altitude - height(x: m.x, y: m.y)
+    }
+
+    /// The terrain normal below a simulator position, in simulator coordinates.
+    public func normal(below p: Vector3) -> Vector3 {
+        let m = frame.mapPoint(of: p)
+        guard m.x.isFinite else { return frame.up(at: p) }
+        return frame.fromLocal(normal(x: m.x, y: m.y), at: p)
+    }
+
+    /// The slope below a simulator position, radians.
+    public func slope(below p: Vector3) -> Double {
+        let m = frame.mapPoint(of: p)
+        guard m.x.isFinite else { return 0 }
+        return slope(x: m.x, y: m.y)
+    }
+
+    /// The surface point below a simulator position (on the terrain, along local up).
+    public func surfacePoint(below p: Vector3) -> Vector3 {
+        var m = frame.mapPoint(of: p)
+        m.altitude = m.x.isFinite ? height(x: m.x, y: m.y) : 0
+        return frame.position(of: m)
+    }
+}

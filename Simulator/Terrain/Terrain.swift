@@ -1,0 +1,182 @@
+import FlightCore
+import Glibc
+
+/// A seeded digital elevation model around a landing site: heights above the reference
+/// surface (the mean sphere, or the plane z = 0 of the flat moon) as a function of map
+/// coordinates (x east, y north, m). See docs/simulator.md ("Terrain").
+///
+/// Three layers, summed, then explicit features:
+/// 1. a smooth background of seeded plane waves (kilometres to tens of kilometres), everywhere;
+/// 2. a regional slope: one long wave whose steepest point is at the site;
+/// 3. a site grid (`ElevationGrid`) with seeded craters and rocks, fading to 0 at its border;
+/// 4. explicit `TerrainFeature`s (craters and rocks evaluated analytically; flat zones last).
+///
+/// Same parameters and seed give a bit-identical terrain. Queries allocate nothing.
+public struct Terrain: Sendable {
+    public let parameters: TerrainParameters
+    public let frame: SurfaceFrame
+    /// The site grid, if `gridSize > 0`.
+    public let grid: ElevationGrid?
+    /// The seeded craters and rocks that were rasterised into the grid (for tests, maps and
+    /// documentation; queries read the grid).
+    public let seededCraters: [Crater]
+    public let seededRocks: [Rock]
+
+    struct Wave: Sendable {
+        var kx: Double
+        var ky: Double
+        var amplitude: Double
+        var phase: Double
+    }
+
+    let waves: ContiguousArray<Wave>
+    let craters: ContiguousArray<Crater>
+    let rocks: ContiguousArray<Rock>
+    /// Flat zones with the height each levels to.
+    var flatZones: ContiguousArray<(zone: FlatZone, level: Double)>
+    /// An upper bound on every height, m (for quick "far above the ground" checks).
+    public let maximumHeight: Double
+    /// An upper bound on |height gradient| away from rock edges, used by the ray caster.
+    public let gradientBound: Double
+
+    /// Builds the terrain (draws every feature, rasterises the grid). With the default
+    /// grid this takes a fraction of a second in a release build; do it once per run.
+    public init(_ parameters: TerrainParameters, frame: SurfaceFrame) {
+        self.parameters = parameters
+        self.frame = frame
+        var bound = 0.0
+        var gradient = 0.0
+
+        // 1 and 2: waves.
+        var random = SeededRandom(seed: parameters.seed, stream: 1)
+        var waves = ContiguousArray<Wave>()
+        let (lmin, lmax) = (parameters.backgroundWavelengths.lowerBound, parameters.backgroundWavelengths.upperBound)
+        for _ in 0..<max(0, parameters.backgroundWaves) {
+            let wavelength = lmin * pow(lmax / lmin, random.uniform(0, 1))
+            let direction = random.uniform(0, 2 * .pi)
+            let slope = parameters.backgroundSlope * random.uniform(0.5, 1)
+            let k = 2 * Double.pi / wavelength
+            let amplitude = slope / k
+            waves.append(Wave(kx: k * sin(direction), ky: k * cos(direction), amplitude: amplitude, phase: random.uniform(0, 2 * .pi)))
+            bound += amplitude
+            gradient += slope
+        }
+        if parameters.regionalSlope != 0 {
+            // h = -A sin(k d.p): gradient -A k d at the site, i.e. downhill along d.
+            let az = parameters.regionalSlopeAzimuth * .pi / 180
+            let k = 2 * Double.pi / parameters.regionalSlopeWavelength
+            let s = tan(parameters.regionalSlope * .pi / 180)
+            let amplitude = s / k
+            waves.append(Wave(kx: -k * sin(az), ky: -k * cos(az), amplitude: amplitude, phase: 0))
+            bound += amplitude
+            gradient += s
+        }
+        self.waves = waves
+
+        // 3: the site grid.
+        var craterList: [Crater] = []
+        var rockList: [Rock] = []
+        if parameters.gridSize > 0 {
+            var grid = ElevationGrid(size: parameters.gridSize, spacing: parameters.gridSpacing)
+            let half = grid.size / 2
+            let area = grid.size * grid.size
+            var craterRandom = SeededRandom(seed: parameters.seed, stream: 2)
+            let (dmin, dmax) = (parameters.craterDiameters.lowerBound, parameters.craterDiameters.upperBound)
+            let craterCount = Int((parameters.craterDensity * area * (pow(dmin, -2) - pow(dmax, -2))).rounded())
+            for _ in 0..<craterCount {
+                // Inverse of the truncated cumulative N(>=D) ~ D^-2.
+                let u = craterRandom.uniform(0, 1)
+                let d = pow(pow(dmin, -2) - u * (pow(dmin, -2) - pow(dmax, -2)), -0.5)
+                let x = craterRandom.uniform(-half, half)
+                let y = craterRandom.uniform(-half, half)
+                let ratio = craterRandom.uniform(parameters.craterDepthRatio.lowerBound, parameters.craterDepthRatio.upperBound)
+                let crater = Crater(x: x, y: y, diameter: d, depth: ratio * d, rimHeight: 0.036 * d * ratio / 0.2)
+                craterList.append(crater)
+                grid.add(cx: x, cy: y, reach: d) { crater.profile(distance: $0) }
+            }
+            var rockRandom = SeededRandom(seed: parameters.seed, stream: 3)
+            let (rmin, rmax) = (parameters.rockDiameters.lowerBound, parameters.rockDiameters.upperBound)
+            let rockCount = Int((parameters.rockDensity * area * (pow(rmin, -2.5) - pow(rmax, -2.5))).rounded())
+            for _ in 0..<rockCount {
+                let u = rockRandom.uniform(0, 1)
+                let d = pow(pow(rmin, -2.5) - u * (pow(rmin, -2.5) - pow(rmax, -2.5)), -0.4)
+                let x = rockRandom.uniform(-half, half)
+                let y = rockRandom.uniform(-half, half)
+                let ratio = rockRandom.uniform(parameters.rockHeightRatio.lowerBound, parameters.rockHeightRatio.upperBound)
+                let rock = Rock(x: x, y: y, diameter: d, height: min(parameters.maxRockHeight, ratio * d))
+                rockList.append(rock)
+                grid.add(cx: x, cy: y, reach: d / 2) { rock.profile(distance: $0) }
+            }
+            // Fade the detail to 0 over the border band so the grid joins the background.
+            let taper = max(parameters.gridEdgeTaper, grid.spacing)
+            let n = grid.count
+            for j in 0..<n {
+                let wy = Self.edgeWeight(grid.coordinate(j), half: half, taper: taper)
+                for i in 0..<n {
+                    let w = wy * Self.edgeWeight(grid.coordinate(i), half: half, taper: taper)
+                    if w < 1 { grid[i, j] = Float(Double(grid[i, j]) * w) }
+                }
+            }
+            bound += max(0, grid.maximum())
+            gradient += grid.steepestGradient() * 2.0.squareRoot()
+            self.grid = grid
+        } else {
+            self.grid = nil
+        }
+        seededCraters = craterList
+        seededRocks = rockList
+
+        // 4: explicit features.
+        var craters = ContiguousArray<Crater>()
+        var rocks = ContiguousArray<Rock>()
+        for feature in parameters.features {
+            switch feature {
+            case .crater(let c):
+                craters.append(c)
+                bound += max(0, c.rimHeight)
+                gradient += c.steepestSlope
+            case .rock(let r):
+                rocks.append(r)
+                bound += max(0, r.height)
+            case .flatZone: break
+            }
+        }
+        self.craters = craters
+        self.rocks = rocks
+        maximumHeight = bound
+        gradientBound = gradient
+        // Flat zones level to the height at their centre, computed from everything before them
+        // (and earlier zones).
+        self.flatZones = []
+        var zones = ContiguousArray<(zone: FlatZone, level: Double)>()
+        for feature in parameters.features {
+            if case .flatZone(let z) = feature {
+                let partial = Terrain(copying: self, flatZones: zones)
+                zones.append((z, partial.height(x: z.x, y: z.y)))
+            }
+        }
+        self.flatZones = zones
+    }
+
+    private init(copying t: Terrain, flatZones: ContiguousArray<(zone: FlatZone, level: Double)>) {
+        parameters = t.parameters
+        frame = t.frame
+        grid = t.grid
+        seededCraters = []
+        seededRocks = []
+        waves = t.waves
+        craters = t.craters
+        rocks = t.rocks
+        self.flatZones = flatZones
+        maximumHeight = t.maximumHeight
+        gradientBound = t.gradientBound
+    }
+
+    static func edgeWeight(_ c: Double, half: Double, taper: Double) -> Double {
+        let inside = half - abs(c)
+        if inside >= taper { return 1 }
+        if inside <= 0 { return 0 }
+        let t = inside / taper
+        return t * t * (3 - 2 * t)
+    }
+}
