@@ -1,0 +1,96 @@
+import Glibc
+
+/// The lander's attitude: a quaternion (body to simulator frame) and the body angular rate,
+/// driven towards a commanded thrust direction by a rate- and acceleration-limited slew.
+///
+/// The engine pushes along body +z, so the actual thrust axis is `attitude.zAxis`. Each
+/// step the model picks the body rate it wants: along the shortest rotation from the
+/// actual to the commanded axis, of size min(max rate, sqrt(2 * max accel * error),
+/// error / dt) (the time-optimal profile that stops on the target), with no rate about the
+/// thrust axis; it then moves the body rate towards that by at most max accel * dt, and
+/// turns the attitude by the mean of the rates at the two ends of the step (exact for a
+/// constant angular acceleration). A kinematic model: no inertia, no torques, no RCS.
+public struct ThrustAttitude: Equatable, Sendable, BitwiseCopyable {
+    /// Body to simulator frame.
+    public private(set) var attitude: Quaternion
+    /// Body angular rate, rad/s (body axes).
+    public private(set) var bodyRate: Vector3
+    public var limits: SlewLimits
+    /// The thrust axis (body +z in the simulator frame). With `instantaneous` limits this is
+    /// the last commanded direction exactly.
+    public private(set) var thrustAxis: Vector3
+
+    public init(attitude: Quaternion = .identity, bodyRate: Vector3 = .zero, limits: SlewLimits) {
+        self.attitude = attitude.normalized
+        self.bodyRate = bodyRate
+        self.limits = limits
+        thrustAxis = self.attitude.zAxis
+    }
+
+    /// A vehicle whose thrust axis points along `axis` (roll chosen by the smallest rotation
+    /// from the frame's +z), at rest.
+    public init(thrustAxis axis: Vector3, limits: SlewLimits) {
+        self.init(attitude: Quaternion(rotating: .unitZ, onto: axis.normalized), limits: limits)
+    }
+
+    /// Thrust axes at the start, middle and end of a step (RK4 uses one per stage).
+    public struct StepAxes: Equatable, Sendable, BitwiseCopyable {
+        public var start: Vector3
+        public var middle: Vector3
+        public var end: Vector3
+
+        @inlinable public init(start: Vector3, middle: Vector3, end: Vector3) {
+            self.start = start
+            self.middle = middle
+            self.end = end
+        }
+    }
+
+    /// Advances `dt` seconds towards the commanded thrust `direction` (not necessarily unit;
+    /// a zero vector holds the current axis and brings the rates to rest).
+    public mutating func advance(toward direction: Vector3, dt: Double) -> StepAxes {
+        let start = thrustAxis
+        let target = direction.normalized
+        if limits.isInstantaneous {
+            if target != .zero {
+                attitude = (Quaternion(rotating: attitude.zAxis, onto: target) * attitude).normalized
+                thrustAxis = target
+            }
+            bodyRate = .zero
+            return StepAxes(start: thrustAxis, middle: thrustAxis, end: thrustAxis)
+        }
+        // The rate wanted, in the frame, then in body axes.
+        var wanted = Vector3.zero
+        if target != .zero {
+            let axis = start.cross(target)
+            let sinE = axis.length
+            let error = atan2(sinE, start.dot(target))
+            if error > 1e-12 {
+                var unit = axis / sinE
+                if sinE < 1e-9 {  // opposite: turn about any perpendicular axis
+                    unit = Quaternion(rotating: start, onto: -start).vector.normalized
+                }
+                let speed = min(limits.maxRate, (2 * limits.maxAcceleration * error).squareRoot(), error / dt)
+                wanted = speed * unit
+            }
+        }
+        let wantedBody = attitude.inverseRotate(wanted)
+        var change = wantedBody - bodyRate
+        let most = limits.maxAcceleration * dt
+        let size = change.length
+        if size > most { change = (most / size) * change }
+        let w0 = bodyRate
+        let w1 = bodyRate + change
+        let wHalf = bodyRate + 0.5 * change
+        let middle = attitude * Quaternion(rotationVector: (0.25 * dt) * (w0 + wHalf))
+        attitude = (attitude * Quaternion(rotationVector: (0.5 * dt) * (w0 + w1))).normalized
+        bodyRate = w1
+        thrustAxis = attitude.zAxis
+        return StepAxes(start: start, middle: middle.zAxis, end: thrustAxis)
+    }
+
+    /// Angle between the thrust axis and `up`, radians.
+    public func tilt(from up: Vector3) -> Double {
+        acos(min(1, max(-1, thrustAxis.dot(up.normalized))))
+    }
+}
