@@ -5,8 +5,9 @@ import Glibc
 ///
 /// The engine pushes along body +z, so the actual thrust axis is `attitude.zAxis`. Each
 /// step the model picks the body rate it wants: along the shortest rotation from the
-/// actual to the commanded axis, of size min(max rate, sqrt(2 * max accel * error),
-/// error / dt) (the time-optimal profile that stops on the target), with no rate about the
+/// actual to the commanded axis, of size min(max rate, w_b, error / dt), where w_b is the
+/// fastest rate at the end of the step from which braking at max accel still stops on the
+/// target (the time-optimal profile, discretised so that it does not overshoot), with no rate about the
 /// thrust axis; it then moves the body rate towards that by at most max accel * dt, and
 /// turns the attitude by the mean of the rates at the two ends of the step (exact for a
 /// constant angular acceleration). A kinematic model: no inertia, no torques, no RCS.
@@ -70,7 +71,14 @@ public struct ThrustAttitude: Equatable, Sendable, BitwiseCopyable {
                 if sinE < 1e-9 {  // opposite: turn about any perpendicular axis
                     unit = Quaternion(rotating: start, onto: -start).vector.normalized
                 }
-                let speed = min(limits.maxRate, (2 * limits.maxAcceleration * error).squareRoot(), error / dt)
+                // The fastest end-of-step rate w1 from which braking at max accel still stops
+                // on the target, after this step turns (w0 + w1) dt / 2:
+                // w1^2 = 2 alpha (error - (w0 + w1) dt / 2).
+                let w0 = max(0, attitude.rotate(bodyRate).dot(unit))
+                let h = limits.maxAcceleration * dt / 2
+                let remaining = max(0, error - w0 * dt / 2)
+                let braking = (h * h + 2 * limits.maxAcceleration * remaining).squareRoot() - h
+                let speed = min(limits.maxRate, braking, error / dt)
                 wanted = speed * unit
             }
         }
