@@ -29,6 +29,10 @@ public struct LanderSimulation: Sendable {
     public private(set) var touchdown: Touchdown?
     /// Set by the step that lands, cleared by `holdAfterTouchdown`.
     var justLanded = false
+    /// What is left of the last contact margin (m); no terrain query while positive.
+    var marginLeft = 0.0
+    /// True once landed.
+    public private(set) var hasLanded = false
 
     public init(
         vehicle: LanderVehicle, gravity: GravityModel, state: LanderState, dt: Double,
@@ -54,17 +58,34 @@ public struct LanderSimulation: Sendable {
         return (r + q.rotate(f.0), r + q.rotate(f.1), r + q.rotate(f.2), r + q.rotate(f.3))
     }
 
+    /// The lowest foot's clearance, or (far from the ground) a positive lower bound on it
+    /// with `foot` nil.
     func footHeight(of s: LanderState, attitude q: Quaternion) -> (height: Double, foot: Int?) {
         let vehicle = dynamics.vehicle
         guard let terrain else {
             return (dynamics.gravity.altitude(of: s.position) - vehicle.legHeight, nil)
         }
-        // Far above anything: no terrain queries.
-        let reach = (vehicle.legHeight * vehicle.legHeight + vehicle.footprintRadius * vehicle.footprintRadius).squareRoot()
-        let altitude = terrain.frame.mapPoint(of: s.position).altitude
-        let margin = altitude - reach - terrain.maximumHeight
+        let margin = contactMargin(terrain, s.position)
         if margin > 0 { return (margin, nil) }
-        let f = Self.feet(vehicle, s.position, q)
+        return lowestFoot(terrain, s, q)
+    }
+
+    /// A lower bound on every foot's clearance from the centre of mass alone: the feet are
+    /// within `reach` of it, and the surface within 1.1 reach on the map (gnomonic stretch
+    /// included) lies below the smooth height here + its gradient bound times that distance
+    /// + the detail bound. One smooth-height query.
+    func contactMargin(_ terrain: Terrain, _ p: Vector3) -> Double {
+        let vehicle = dynamics.vehicle
+        let reach = (vehicle.legHeight * vehicle.legHeight + vehicle.footprintRadius * vehicle.footprintRadius).squareRoot()
+        let m = terrain.frame.mapPoint(of: p)
+        let coarse = m.altitude - reach - terrain.maximumHeight
+        if coarse > 0 || !m.x.isFinite { return coarse }
+        return m.altitude - reach - terrain.smoothHeight(x: m.x, y: m.y)
+            - terrain.smoothGradientBound * 1.1 * reach - terrain.detailMaximum
+    }
+
+    func lowestFoot(_ terrain: Terrain, _ s: LanderState, _ q: Quaternion) -> (height: Double, foot: Int?) {
+        let f = Self.feet(dynamics.vehicle, s.position, q)
         var lowest = terrain.clearance(of: f.0)
         var foot = 0
         let c1 = terrain.clearance(of: f.1)
@@ -83,12 +104,25 @@ public struct LanderSimulation: Sendable {
     /// the step), so the touchdown speeds do not depend on where the step boundary fell.
     @discardableResult
     public mutating func step(_ command: EngineCommand) -> Bool {
-        guard touchdown == nil else { return false }
+        guard !hasLanded else { return false }
         let start = state
         let startAttitude = attitude
         var nextAttitude = startAttitude
         let axes = nextAttitude.advance(toward: command.direction, dt: dt)
         let next = dynamics.step(start, command: command, axes: axes, dt: dt)
+        // While the last margin, less the distance the centre of mass could have closed on
+        // the surface since, stays positive, no foot can touch: no terrain query.
+        if let terrain {
+            let closing = (1 + 1.1 * terrain.smoothGradientBound) * next.velocity.length * dt
+            marginLeft -= closing
+            if marginLeft <= 0 { marginLeft = contactMargin(terrain, next.position) }
+            if marginLeft > 0 {
+                state = next
+                attitude = nextAttitude
+                stepCount += 1
+                return true
+            }
+        }
         let contactCheck = footHeight(of: next, attitude: nextAttitude.attitude)
         guard contactCheck.height <= 0 else {
             state = next
@@ -122,6 +156,7 @@ public struct LanderSimulation: Sendable {
             record.slope = Self.footprintSlope(terrain, feet: Self.feet(dynamics.vehicle, contact.position, contactAttitude.attitude))
         }
         touchdown = record
+        hasLanded = true
         justLanded = true
         state = contact
         attitude = contactAttitude
@@ -160,7 +195,7 @@ public struct LanderSimulation: Sendable {
     /// After touchdown: the clock keeps running (the lander rests; the state stays the
     /// contact state). Used by `LanderWorld` so sensors keep sampling on the ground.
     mutating func holdAfterTouchdown() {
-        guard touchdown != nil else { return }
+        guard hasLanded else { return }
         if !justLanded { stepCount += 1 }
         justLanded = false
     }

@@ -63,7 +63,7 @@ public struct LanderWorld: Sendable {
 
     /// Physics and truth: state, attitude, touchdown.
     public private(set) var simulation: LanderSimulation
-    public var terrain: Terrain { simulation.terrain! }
+    public let terrain: Terrain
 
     // Actuators and engine faults.
     /// The engine command applied from the next step on (held until changed).
@@ -86,6 +86,7 @@ public struct LanderWorld: Sendable {
         case .sphere(let site): gravity = .pointMass(mu: Moon.gm, radius: site.radius)
         }
         let attitude = c.attitude ?? ThrustAttitude(thrustAxis: gravity.up(at: c.start.position), limits: .lander)
+        terrain = c.terrain
         simulation = LanderSimulation(
             vehicle: c.vehicle, gravity: gravity, state: c.start, dt: c.dt, attitude: attitude, terrain: c.terrain)
         imu = IMUModel(c.imu, seed: c.seed, stream: Stream.imu.rawValue)
@@ -115,7 +116,7 @@ public struct LanderWorld: Sendable {
     public var trueSpecificForce: Vector3 {
         let s = simulation.state
         let q = simulation.attitude.attitude
-        if simulation.touchdown != nil {
+        if simulation.hasLanded {
             return q.inverseRotate(-simulation.dynamics.gravity.acceleration(at: s.position))
         }
         let thrust = s.mass > simulation.dynamics.vehicle.dryMass ? max(s.thrust, 0) : 0
@@ -127,7 +128,7 @@ public struct LanderWorld: Sendable {
     public mutating func step() {
         simulation.dynamics.thrustScale = engineFaults.thrustScale
         simulation.step(command)
-        if simulation.touchdown != nil { simulation.holdAfterTouchdown() }
+        if simulation.hasLanded { simulation.holdAfterTouchdown() }
         power.drain(engineValveOpen: engineValveOpen, dt: simulation.dt)
         sampleDueSensors()
     }
@@ -141,7 +142,7 @@ public struct LanderWorld: Sendable {
         let n = simulation.stepCount
         let t = simulation.time
         let s = simulation.state
-        let landed = simulation.touchdown != nil
+        let landed = simulation.hasLanded
         if n % divisors.imu == 0 {
             let rate = landed ? Vector3.zero : simulation.attitude.bodyRate
             imu.sample(specificForce: trueSpecificForce, bodyRate: rate, time: t)

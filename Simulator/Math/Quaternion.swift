@@ -33,7 +33,8 @@ public struct Quaternion: Equatable, Hashable, Sendable, BitwiseCopyable {
     @inlinable public var normalized: Quaternion {
         let n = norm
         guard n > 0, n.isFinite else { return .identity }
-        return Quaternion(w: w / n, x: x / n, y: y / n, z: z / n)
+        let k = 1 / n
+        return Quaternion(w: w * k, x: x * k, y: y * k, z: z * k)
     }
 
     @inlinable public static func * (a: Quaternion, b: Quaternion) -> Quaternion {
@@ -70,11 +71,17 @@ public struct Quaternion: Equatable, Hashable, Sendable, BitwiseCopyable {
     /// The rotation by the rotation vector `r` (axis times angle, radians); exact for any
     /// size, and the identity (to rounding) for a zero vector.
     public init(rotationVector r: Vector3) {
-        let angle = r.length
-        guard angle > 1e-12 else {
-            self = Quaternion(w: 1, x: r.x / 2, y: r.y / 2, z: r.z / 2).normalized
+        let a2 = r.lengthSquared
+        if a2 < 1e-6 {
+            // |r| < 1e-3 rad (a step's turn): the series of cos(a/2) and sin(a/2)/a to the
+            // a^6 term, exact in double precision here and without calls into libm.
+            let h2 = a2 / 4
+            let c = 1 - h2 / 2 * (1 - h2 / 12 * (1 - h2 / 30))
+            let k = 0.5 * (1 - h2 / 6 * (1 - h2 / 20 * (1 - h2 / 42)))
+            self.init(w: c, x: k * r.x, y: k * r.y, z: k * r.z)
             return
         }
+        let angle = a2.squareRoot()
         self.init(axis: r / angle, angle: angle)
     }
 

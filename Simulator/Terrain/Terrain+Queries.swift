@@ -1,23 +1,31 @@
 import Glibc
 
 extension Terrain {
-    /// Height above the reference surface at map point (x, y), m.
-    public func height(x: Double, y: Double) -> Double {
+    /// The smooth part of the height at (x, y): background, regional slope and explicit
+    /// craters (no grid, rocks or flat zones), m.
+    public func smoothHeight(x: Double, y: Double) -> Double {
         var h = 0.0
-        for w in waves { h += w.amplitude * sin(w.kx * x + w.ky * y + w.phase) }
-        if let grid { h += grid.height(x: x, y: y) }
-        for c in craters {
+        for w in storage.waves { h += w.amplitude * sin(w.kx * x + w.ky * y + w.phase) }
+        for c in storage.craters {
             let dx = x - c.x, dy = y - c.y
             let r2 = dx * dx + dy * dy
             if r2 < c.diameter * c.diameter { h += c.profile(distance: r2.squareRoot()) }
         }
-        for r in rocks {
+        return h
+    }
+
+    /// Height above the reference surface at map point (x, y), m.
+    public func height(x: Double, y: Double) -> Double {
+        var h = smoothHeight(x: x, y: y)
+        if let grid = storage.grid { h += grid.height(x: x, y: y) }
+        for r in storage.rocks {
             let dx = x - r.x, dy = y - r.y
             let r2 = dx * dx + dy * dy
             let a = r.diameter / 2
             if r2 < a * a { h += r.profile(distance: r2.squareRoot()) }
         }
-        for (zone, level) in flatZones {
+        for levelled in storage.flatZones {
+            let zone = levelled.zone, level = levelled.level
             let dx = x - zone.x, dy = y - zone.y
             let reach = zone.radius + zone.edgeWidth
             let r2 = dx * dx + dy * dy
@@ -59,6 +67,23 @@ extension Terrain {
         let m = frame.mapPoint(of: p)
         guard m.x.isFinite else { return m.altitude }
         return m.altitude - height(x: m.x, y: m.y)
+    }
+
+    /// Height of a simulator position above an envelope of the surface: the smooth part
+    /// raised by the detail bound (`detailMaximum` near the site grid, or only
+    /// `explicitDetailMaximum` when the point is farther from the grid than this clearance,
+    /// so that no march step from it can reach the grid). A lower bound on
+    /// `clearance(of:)` whose gradient along a march is bounded by `smoothGradientBound`.
+    func envelopeClearance(of p: Vector3) -> Double {
+        let m = frame.mapPoint(of: p)
+        guard m.x.isFinite else { return m.altitude - detailMaximum }
+        let above = m.altitude - smoothHeight(x: m.x, y: m.y)
+        let far = above - explicitDetailMaximum
+        if let grid = storage.grid {
+            let half = grid.size / 2 + 1.1 * max(0, far)
+            if abs(m.x) < half && abs(m.y) < half { return above - detailMaximum }
+        }
+        return far
     }
 
     /// The terrain normal below a simulator position, in simulator coordinates.

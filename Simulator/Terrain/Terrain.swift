@@ -13,14 +13,56 @@ import Glibc
 ///
 /// Same parameters and seed give a bit-identical terrain. Queries allocate nothing.
 public struct Terrain: Sendable {
-    public let parameters: TerrainParameters
-    public let frame: SurfaceFrame
-    /// The site grid, if `gridSize > 0`.
-    public let grid: ElevationGrid?
-    /// The seeded craters and rocks that were rasterised into the grid (for tests, maps and
-    /// documentation; queries read the grid).
-    public let seededCraters: [Crater]
-    public let seededRocks: [Rock]
+    /// The immutable data behind a terrain, shared by its copies (so copying a `Terrain`,
+    /// which holds a grid of megabytes, costs one reference count).
+    final class Storage: Sendable {
+        let parameters: TerrainParameters
+        let frame: SurfaceFrame
+        let grid: ElevationGrid?
+        let seededCraters: [Crater]
+        let seededRocks: [Rock]
+        let waves: ContiguousArray<Wave>
+        let craters: ContiguousArray<Crater>
+        let rocks: ContiguousArray<Rock>
+        let flatZones: ContiguousArray<LevelledZone>
+        let maximumHeight: Double
+        let gradientBound: Double
+        let smoothGradientBound: Double
+        let detailMaximum: Double
+        let explicitDetailMaximum: Double
+
+        init(
+            parameters: TerrainParameters, frame: SurfaceFrame, grid: ElevationGrid?, seededCraters: [Crater],
+            seededRocks: [Rock], waves: ContiguousArray<Wave>, craters: ContiguousArray<Crater>,
+            rocks: ContiguousArray<Rock>, flatZones: ContiguousArray<LevelledZone>, maximumHeight: Double,
+            gradientBound: Double, smoothGradientBound: Double, detailMaximum: Double,
+            explicitDetailMaximum: Double
+        ) {
+            self.parameters = parameters
+            self.frame = frame
+            self.grid = grid
+            self.seededCraters = seededCraters
+            self.seededRocks = seededRocks
+            self.waves = waves
+            self.craters = craters
+            self.rocks = rocks
+            self.flatZones = flatZones
+            self.maximumHeight = maximumHeight
+            self.gradientBound = gradientBound
+            self.smoothGradientBound = smoothGradientBound
+            self.detailMaximum = detailMaximum
+            self.explicitDetailMaximum = explicitDetailMaximum
+        }
+
+        func with(flatZones zones: ContiguousArray<LevelledZone>) -> Storage {
+            Storage(
+                parameters: parameters, frame: frame, grid: grid, seededCraters: seededCraters,
+                seededRocks: seededRocks, waves: waves, craters: craters, rocks: rocks, flatZones: zones,
+                maximumHeight: maximumHeight, gradientBound: gradientBound,
+                smoothGradientBound: smoothGradientBound, detailMaximum: detailMaximum,
+                explicitDetailMaximum: explicitDetailMaximum)
+        }
+    }
 
     struct Wave: Sendable {
         var kx: Double
@@ -29,23 +71,42 @@ public struct Terrain: Sendable {
         var phase: Double
     }
 
-    let waves: ContiguousArray<Wave>
-    let craters: ContiguousArray<Crater>
-    let rocks: ContiguousArray<Rock>
-    /// Flat zones with the height each levels to.
-    var flatZones: ContiguousArray<(zone: FlatZone, level: Double)>
+    /// A flat zone with the height it levels to.
+    struct LevelledZone: Sendable {
+        var zone: FlatZone
+        var level: Double
+    }
+
+    let storage: Storage
+
+    public var parameters: TerrainParameters { storage.parameters }
+    public var frame: SurfaceFrame { storage.frame }
+    /// The site grid, if `gridSize > 0`.
+    public var grid: ElevationGrid? { storage.grid }
+    /// The seeded craters and rocks that were rasterised into the grid (for tests, maps and
+    /// documentation; queries read the grid).
+    public var seededCraters: [Crater] { storage.seededCraters }
+    public var seededRocks: [Rock] { storage.seededRocks }
     /// An upper bound on every height, m (for quick "far above the ground" checks).
-    public let maximumHeight: Double
+    public var maximumHeight: Double { storage.maximumHeight }
     /// An upper bound on |height gradient| away from rock edges, used by the ray caster.
-    public let gradientBound: Double
+    public var gradientBound: Double { storage.gradientBound }
+    /// The same for the smooth part alone (waves and explicit craters).
+    public var smoothGradientBound: Double { storage.smoothGradientBound }
+    /// An upper bound on how far the detail (grid, explicit rocks, flat zones) rises above
+    /// the smooth part, m: the surface lies below `smoothHeight + detailMaximum` everywhere.
+    public var detailMaximum: Double { storage.detailMaximum }
+    /// The same outside the site grid: explicit rocks and flat zones only, m.
+    public var explicitDetailMaximum: Double { storage.explicitDetailMaximum }
 
     /// Builds the terrain (draws every feature, rasterises the grid). With the default
     /// grid this takes a fraction of a second in a release build; do it once per run.
     public init(_ parameters: TerrainParameters, frame: SurfaceFrame) {
-        self.parameters = parameters
-        self.frame = frame
         var bound = 0.0
         var gradient = 0.0
+        var detailGradient = 0.0
+        var detail = 0.0
+        var explicitDetail = 0.0
 
         // 1 and 2: waves.
         var random = SeededRandom(seed: parameters.seed, stream: 1)
@@ -71,11 +132,11 @@ public struct Terrain: Sendable {
             bound += amplitude
             gradient += s
         }
-        self.waves = waves
 
         // 3: the site grid.
         var craterList: [Crater] = []
         var rockList: [Rock] = []
+        var siteGrid: ElevationGrid?
         if parameters.gridSize > 0 {
             var grid = ElevationGrid(size: parameters.gridSize, spacing: parameters.gridSpacing)
             let half = grid.size / 2
@@ -118,17 +179,15 @@ public struct Terrain: Sendable {
                 }
             }
             bound += max(0, grid.maximum())
-            gradient += grid.steepestGradient() * 2.0.squareRoot()
-            self.grid = grid
-        } else {
-            self.grid = nil
+            detail += max(0, grid.maximum())
+            detailGradient += grid.steepestGradient() * 2.0.squareRoot()
+            siteGrid = grid
         }
-        seededCraters = craterList
-        seededRocks = rockList
 
         // 4: explicit features.
         var craters = ContiguousArray<Crater>()
         var rocks = ContiguousArray<Rock>()
+        var widestZone = 0.0
         for feature in parameters.features {
             switch feature {
             case .crater(let c):
@@ -138,39 +197,35 @@ public struct Terrain: Sendable {
             case .rock(let r):
                 rocks.append(r)
                 bound += max(0, r.height)
-            case .flatZone: break
+                detail += max(0, r.height)
+                explicitDetail += max(0, r.height)
+            case .flatZone(let z):
+                widestZone = max(widestZone, z.radius + z.edgeWidth)
             }
         }
-        self.craters = craters
-        self.rocks = rocks
-        maximumHeight = bound
-        gradientBound = gradient
-        // Flat zones level to the height at their centre, computed from everything before them
-        // (and earlier zones).
-        self.flatZones = []
-        var zones = ContiguousArray<(zone: FlatZone, level: Double)>()
+        // A zone levels to its centre's height: within it the surface rises at most the
+        // smooth part's change over the zone above the smooth surface, plus the detail.
+        detail += gradient * widestZone
+        explicitDetail += gradient * widestZone
+        var storage = Storage(
+            parameters: parameters, frame: frame, grid: siteGrid, seededCraters: craterList,
+            seededRocks: rockList, waves: waves, craters: craters, rocks: rocks, flatZones: [],
+            maximumHeight: bound, gradientBound: gradient + detailGradient,
+            smoothGradientBound: gradient, detailMaximum: detail, explicitDetailMaximum: explicitDetail)
+        // Flat zones level to the height at their centre, computed from everything before
+        // them (earlier zones included).
+        var zones = ContiguousArray<LevelledZone>()
         for feature in parameters.features {
             if case .flatZone(let z) = feature {
-                let partial = Terrain(copying: self, flatZones: zones)
-                zones.append((z, partial.height(x: z.x, y: z.y)))
+                let partial = Terrain(storage: storage.with(flatZones: zones))
+                zones.append(LevelledZone(zone: z, level: partial.height(x: z.x, y: z.y)))
             }
         }
-        self.flatZones = zones
+        if !zones.isEmpty { storage = storage.with(flatZones: zones) }
+        self.storage = storage
     }
 
-    private init(copying t: Terrain, flatZones: ContiguousArray<(zone: FlatZone, level: Double)>) {
-        parameters = t.parameters
-        frame = t.frame
-        grid = t.grid
-        seededCraters = []
-        seededRocks = []
-        waves = t.waves
-        craters = t.craters
-        rocks = t.rocks
-        self.flatZones = flatZones
-        maximumHeight = t.maximumHeight
-        gradientBound = t.gradientBound
-    }
+    init(storage: Storage) { self.storage = storage }
 
     static func edgeWeight(_ c: Double, half: Double, taper: Double) -> Double {
         let inside = half - abs(c)

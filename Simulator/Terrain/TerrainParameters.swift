@@ -50,7 +50,7 @@ public struct TerrainParameters: Equatable, Sendable {
 
     public init(
         seed: UInt64,
-        backgroundWaves: Int = 6, backgroundWavelengths: ClosedRange<Double> = 4_000...80_000,
+        backgroundWaves: Int = 4, backgroundWavelengths: ClosedRange<Double> = 4_000...80_000,
         backgroundSlope: Double = 0.02,
         regionalSlope: Double = 2, regionalSlopeAzimuth: Double = 90,
         regionalSlopeWavelength: Double = 40_000,
