@@ -78,6 +78,8 @@ public struct LanderWorld: Sendable {
     public var power: PowerModel
 
     let divisors: (imu: Int, altimeter: Int, legs: Int, engine: Int, power: Int)
+    /// Steps until each sensor's next sample (a countdown: no division per step).
+    var countdown: (imu: Int, altimeter: Int, legs: Int, engine: Int, power: Int)
 
     public init(_ c: Configuration) {
         let gravity: GravityModel
@@ -97,6 +99,7 @@ public struct LanderWorld: Sendable {
         func divisor(_ rate: Double) -> Int { max(1, Int((1 / (rate * c.dt)).rounded())) }
         divisors = (divisor(c.imu.rate), divisor(c.altimeter.rate), divisor(c.legSwitches.rate),
                     divisor(c.engineTelemetry.rate), divisor(c.power.rate))
+        countdown = divisors
     }
 
     public var time: Double { simulation.time }
@@ -139,28 +142,37 @@ public struct LanderWorld: Sendable {
     }
 
     mutating func sampleDueSensors() {
-        let n = simulation.stepCount
+        countdown.imu -= 1
+        countdown.altimeter -= 1
+        countdown.legs -= 1
+        countdown.engine -= 1
+        countdown.power -= 1
         let t = simulation.time
         let s = simulation.state
         let landed = simulation.hasLanded
-        if n % divisors.imu == 0 {
+        if countdown.imu == 0 {
+            countdown.imu = divisors.imu
             let rate = landed ? Vector3.zero : simulation.attitude.bodyRate
             imu.sample(specificForce: trueSpecificForce, bodyRate: rate, time: t)
         }
-        if n % divisors.altimeter == 0 {
+        if countdown.altimeter == 0 {
+            countdown.altimeter = divisors.altimeter
             altimeter.sample(
                 terrain: terrain, position: s.position, velocity: landed ? .zero : s.velocity,
                 attitude: simulation.attitude.attitude, time: t)
         }
-        if n % divisors.legs == 0 {
+        if countdown.legs == 0 {
+            countdown.legs = divisors.legs
             legSwitches.sample(clearances: simulation.footClearances(), landed: landed, time: t)
         }
-        if n % divisors.engine == 0 {
+        if countdown.engine == 0 {
+            countdown.engine = divisors.engine
             engineTelemetry.sample(
                 thrust: landed ? 0 : max(0, s.thrust), maxThrust: simulation.dynamics.vehicle.maxThrust,
                 valveOpen: engineValveOpen, time: t)
         }
-        if n % divisors.power == 0 {
+        if countdown.power == 0 {
+            countdown.power = divisors.power
             power.sample(time: t)
         }
     }
