@@ -19,4 +19,14 @@ extension SeededRandom {
         let u2 = unitInterval()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
+
+    /// Two independent standard normal draws from one Box-Muller transform (the cosine and
+    /// sine branches): always exactly two uniform draws.
+    public mutating func gaussianPair() -> (Double, Double) {
+        let u1 = unitInterval()
+        let u2 = unitInterval()
+        let radius = (-2 * log(u1)).squareRoot()
+        let angle = 2 * Double.pi * u2
+        return (radius * cos(angle), radius * sin(angle))
+    }
 }

@@ -45,11 +45,10 @@ struct NoiseChannel: Sendable, BitwiseCopyable {
         bias = noise.turnOnBias * random.gaussian()
     }
 
-    /// A measurement of `truth`. Always two Gaussian draws (four uniform draws), whatever
+    /// A measurement of `truth`. Always one Gaussian pair (two uniform draws), whatever
     /// the noise values, so a stream's position never depends on its configuration.
     mutating func measure(_ truth: Double, extraBias: Double = 0, dt: Double, random: inout SeededRandom) -> Double {
-        let walk = random.gaussian()
-        let white = random.gaussian()
+        let (walk, white) = random.gaussianPair()
         bias += noise.biasDrift * dt.squareRoot() * walk
         return noise.quantize(truth + bias + extraBias + noise.whiteNoise * white)
     }

@@ -5,7 +5,7 @@ extension Terrain {
     /// craters (no grid, rocks or flat zones), m.
     public func smoothHeight(x: Double, y: Double) -> Double {
         var h = 0.0
-        for w in storage.waves { h += w.amplitude * sin(w.kx * x + w.ky * y + w.phase) }
+        for w in storage.waves { h += w.amplitude * waveSine(w.kx * x + w.ky * y + w.phase) }
         for c in storage.craters {
             let dx = x - c.x, dy = y - c.y
             let r2 = dx * dx + dy * dy

@@ -236,3 +236,22 @@ import Testing
         #expect(world.power.latest.current > current + 9)
     }
 }
+
+extension LanderSensorTests {
+    /// The pair draws: both branches standard normal and uncorrelated (100,000 pairs).
+    @Test func gaussianPairs() {
+        var r = SeededRandom(seed: 7)
+        var s = (0.0, 0.0), ss = (0.0, 0.0), cross = 0.0
+        let n = 100_000
+        for _ in 0..<n {
+            let (a, b) = r.gaussianPair()
+            s.0 += a; s.1 += b
+            ss.0 += a * a; ss.1 += b * b
+            cross += a * b
+        }
+        let nd = Double(n)
+        #expect(abs(s.0 / nd) < 0.015 && abs(s.1 / nd) < 0.015)
+        #expect(abs((ss.0 / nd).squareRoot() - 1) < 0.011 && abs((ss.1 / nd).squareRoot() - 1) < 0.011)
+        #expect(abs(cross / nd) < 0.015)
+    }
+}
