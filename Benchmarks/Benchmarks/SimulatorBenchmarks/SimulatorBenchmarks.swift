@@ -13,7 +13,7 @@
 //     rate- and acceleration-limited attitude (10 deg/s, 5 deg/s^2), four-foot contact on the
 //     terrain, and every sensor sampled at its rate (IMU 100 Hz, leg switches 100 Hz,
 //     altimeter 20 Hz with four ray-cast beams, engine 10 Hz, power 1 Hz); the guidance reads
-//     its altitude from the altimeter beams. It crosses the site grid at about 300 m and lands
+//     its altitude from the altimeter beams. It crosses the site grid at about 350 m and lands
 //     at about 730 s, 13 km past the site (1.8 m/s vertical, < 0.01 m/s horizontal); the
 //     remaining steps run on the ground with the sensors sampling.
 // Simulated seconds per wall second = 750 s / (time per sample).
