@@ -68,7 +68,7 @@ public struct ThrustAttitude: Equatable, Sendable, BitwiseCopyable {
             let error = atan2(sinE, start.dot(target))
             if error > 1e-12 {
                 var unit = axis / sinE
-                if sinE < 1e-9 {  // opposite: turn about any perpendicular axis
+                if sinE < 1e-9, start.dot(target) < 0 {  // opposite: turn about any perpendicular axis
                     unit = Quaternion(rotating: start, onto: -start).vector.normalized
                 }
                 // The fastest end-of-step rate w1 from which braking at max accel still stops

@@ -80,3 +80,14 @@ import Testing
         #expect(quick.state.velocity.x == 0)
     }
 }
+
+extension AttitudeTests {
+    /// Commanded straight opposite: the slew still goes (about some perpendicular axis) and
+    /// takes the time-optimal 180 deg time: 2 s up, 16 s at 10 deg/s, 2 s down = 20 s.
+    @Test func oppositeCommand() {
+        var a = ThrustAttitude(thrustAxis: .unitZ, limits: .lander)
+        for _ in 0..<20_000 { _ = a.advance(toward: -Vector3.unitZ, dt: 0.001) }
+        #expect(acos(max(-1, min(1, a.thrustAxis.dot(-Vector3.unitZ)))) < 1e-6)
+        #expect(a.bodyRate.length < 1e-9)
+    }
+}
