@@ -89,16 +89,27 @@ public struct ThrustAttitude: Equatable, Sendable, BitwiseCopyable {
         if size > most { change = (most / size) * change }
         let w0 = bodyRate
         let w1 = bodyRate + change
-        let wHalf = bodyRate + 0.5 * change
-        let middle = attitude * Quaternion(rotationVector: (0.25 * dt) * (w0 + wHalf))
-        attitude = (attitude * Quaternion(rotationVector: (0.5 * dt) * (w0 + w1))).normalized
+        let turned = attitude * Quaternion(rotationVector: (0.5 * dt) * (w0 + w1))
+        // Renormalise to first order (the drift per step is at rounding level): no sqrt.
+        attitude = ((3 - (turned.w * turned.w + turned.x * turned.x + turned.y * turned.y
+            + turned.z * turned.z)) / 2).scaling(turned)
         bodyRate = w1
         thrustAxis = attitude.zAxis
-        return StepAxes(start: start, middle: middle.zAxis, end: thrustAxis)
+        // Mid-step axis: the bisector of the two ends (exact for a constant rate about a
+        // fixed axis; within accel dt^2 / 8, 1e-8 rad at 1 ms, otherwise).
+        let middle = (start + thrustAxis).normalized
+        return StepAxes(start: start, middle: middle == .zero ? thrustAxis : middle, end: thrustAxis)
     }
 
     /// Angle between the thrust axis and `up`, radians.
     public func tilt(from up: Vector3) -> Double {
         acos(min(1, max(-1, thrustAxis.dot(up.normalized))))
+    }
+}
+
+extension Double {
+    /// `self` times each component of `q`.
+    @inline(__always) func scaling(_ q: Quaternion) -> Quaternion {
+        Quaternion(w: self * q.w, x: self * q.x, y: self * q.y, z: self * q.z)
     }
 }
