@@ -71,8 +71,7 @@ public struct LanderSimulation: Sendable {
     }
 
     /// A lower bound on every foot's clearance from the centre of mass alone: the feet are
-    /// within `reach` of it, and the surface within 1.1 reach on the map (gnomonic stretch
-    /// included) lies below the smooth height here + its gradient bound times that distance
+    /// within `reach` of it, and the surface within `mapStretchBound` reach on the map lies below the smooth height here + its gradient bound times that distance
     /// + the detail bound. One smooth-height query.
     func contactMargin(_ terrain: Terrain, _ p: Vector3) -> Double {
         let vehicle = dynamics.vehicle
@@ -81,7 +80,7 @@ public struct LanderSimulation: Sendable {
         let coarse = m.altitude - reach - terrain.maximumHeight
         if coarse > 0 || !m.x.isFinite { return coarse }
         return m.altitude - reach - terrain.smoothHeight(x: m.x, y: m.y)
-            - terrain.smoothGradientBound * 1.1 * reach - terrain.detailMaximum
+            - terrain.smoothGradientBound * Terrain.mapStretchBound * reach - terrain.detailMaximum
     }
 
     func lowestFoot(_ terrain: Terrain, _ s: LanderState, _ q: Quaternion) -> (height: Double, foot: Int?) {
@@ -113,7 +112,7 @@ public struct LanderSimulation: Sendable {
         // While the last margin, less the distance the centre of mass could have closed on
         // the surface since, stays positive, no foot can touch: no terrain query.
         if let terrain {
-            let closing = (1 + 1.1 * terrain.smoothGradientBound) * next.velocity.length * dt
+            let closing = (1 + Terrain.mapStretchBound * terrain.smoothGradientBound) * next.velocity.length * dt
             marginLeft -= closing
             if marginLeft <= 0 { marginLeft = contactMargin(terrain, next.position) }
             if marginLeft > 0 {

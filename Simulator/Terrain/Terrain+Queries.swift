@@ -36,6 +36,12 @@ extension Terrain {
         return h
     }
 
+    /// The most the site's gnomonic map stretches a distance, within about 800 km of the
+    /// site (sec^2 of the angle from the site: 1.14 at 630 km, 1.25 at 800 km). Gradient
+    /// bounds in map units are scaled by it wherever the march or the contact margin
+    /// needs a bound per metre of real distance.
+    public static let mapStretchBound = 1.25
+
     /// Step of the central differences behind `normal` and `slope`, m.
     public static let differenceStep = 0.05
 
@@ -80,7 +86,7 @@ extension Terrain {
         let above = m.altitude - smoothHeight(x: m.x, y: m.y)
         let far = above - explicitDetailMaximum
         if let grid = storage.grid {
-            let half = grid.size / 2 + 1.1 * max(0, far)
+            let half = grid.size / 2 + Self.mapStretchBound * max(0, far)
             if abs(m.x) < half && abs(m.y) < half { return above - detailMaximum }
         }
         return far

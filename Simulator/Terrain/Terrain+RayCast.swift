@@ -23,8 +23,8 @@ extension Terrain {
     /// the whole surface (the smooth part raised by `detailMaximum`), whose slope is that of
     /// the smooth part only, so steps are long; it ends within 1 m of the envelope. Then
     /// against the true surface. In each phase a step is `clearance / L`, where L bounds how
-    /// fast the clearance can change along the ray (1 + 1.1 times the gradient bound, at most
-    /// 10), and at least `minimumStep`; so the march never steps over a surface whose slope
+    /// fast the clearance can change along the ray (1 + `mapStretchBound` times the gradient
+    /// bound, at most 10), and at least `minimumStep`; so the march never steps over a surface whose slope
     /// is within the bound (crater rims, the background, the grid away from rock edges). The
     /// first step that ends below the surface is refined to `tolerance` by false position
     /// (Illinois) with bisection steps mixed in (`refine`).
@@ -37,7 +37,7 @@ extension Terrain {
         var s = 0.0
         var steps = 0
         // Phase 1: the envelope (never below the surface, so no crossing can be missed).
-        let smoothLipschitz = min(1 + 1.1 * smoothGradientBound, 10)
+        let smoothLipschitz = min(1 + Self.mapStretchBound * smoothGradientBound, 10)
         var e = envelopeClearance(of: origin)
         while e > 1, steps < limits.maximumSteps {
             s += e / smoothLipschitz
@@ -49,7 +49,7 @@ extension Terrain {
         guard c > 0 else { return s == 0 ? 0 : refine(origin, d, 0, envelopeClearance(of: origin), s, c, limits.tolerance) }
         // Phase 2: the true surface. Away from the site grid (farther than the clearance,
         // which bounds the next step) only the smooth part's slope applies.
-        let lipschitz = min(1 + 1.1 * gradientBound, 10)
+        let lipschitz = min(1 + Self.mapStretchBound * gradientBound, 10)
         for _ in steps..<limits.maximumSteps {
             let p = origin + s * d
             let bound = farFromGrid(p, by: c) ? smoothLipschitz : lipschitz
@@ -64,12 +64,12 @@ extension Terrain {
         return nil
     }
 
-    /// Whether the map point below `p` is more than `distance` (times 1.1, for the
-    /// projection's stretch) outside the site grid's square.
+    /// Whether the map point below `p` is more than `distance` (times the projection's
+    /// stretch bound) outside the site grid's square.
     func farFromGrid(_ p: Vector3, by distance: Double) -> Bool {
         guard let grid = storage.grid else { return true }
         let m = frame.mapPoint(of: p)
-        let half = grid.size / 2 + 1.1 * distance
+        let half = grid.size / 2 + Self.mapStretchBound * distance
         return !(abs(m.x) < half && abs(m.y) < half)
     }
 
