@@ -84,3 +84,38 @@ import Testing
         #expect(abs(ground) > 1)  // the mean sphere is somewhere else
     }
 }
+
+extension TerrainContactTests {
+    /// Skipping terrain queries while the contact margin lasts never misses a contact:
+    /// gliding down onto the seeded grid (craters, rocks) from 40 m at several speeds and
+    /// headings, the touchdown always finds the first foot on the surface (to 1e-6 m), not
+    /// below it.
+    @Test(arguments: [(0.0, 2.0), (8.0, 3.0), (15.0, 4.0), (30.0, 8.0)])
+    func noContactIsMissed(_ glide: (horizontal: Double, descent: Double)) throws {
+        var p = TerrainParameters(seed: 77)
+        p.gridSize = 256
+        p.gridEdgeTaper = 16
+        let terrain = Terrain(p, frame: .flat)
+        let v = LanderVehicle.changE
+        for k in 0..<6 {
+            let heading = Double(k) * 1.1
+            let x = Double(k) * 17 - 40, y = 30 - Double(k) * 11
+            let ground = terrain.height(x: x, y: y)
+            let start = LanderState(
+                position: Vector3(x, y, ground + 40),
+                velocity: Vector3(glide.horizontal * sin(heading), glide.horizontal * cos(heading), -glide.descent),
+                mass: v.initialMass)
+            var sim = LanderSimulation(
+                vehicle: v, gravity: .flat(g: 0), state: start, dt: 0.001,
+                attitude: ThrustAttitude(thrustAxis: .unitZ, limits: .lander), terrain: terrain)
+            // No gravity, engine off: a straight glide at constant velocity.
+            sim.run(.off, maxSteps: 200_000)
+            let contact = try #require(sim.touchdown)
+            let feet = sim.footPositions()
+            let lowest = min(terrain.clearance(of: feet.0), terrain.clearance(of: feet.1),
+                             terrain.clearance(of: feet.2), terrain.clearance(of: feet.3))
+            #expect(abs(lowest) < 1e-6)
+            #expect(contact.firstFoot != nil)
+        }
+    }
+}
