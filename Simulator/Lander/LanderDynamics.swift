@@ -9,9 +9,14 @@
 /// With no propellant left (m <= dry mass) the engine gives no thrust and no mass
 /// flow, and the lag drives T towards 0. With tau = 0 there is no lag: the
 /// simulation sets T = T_lim at the start of each step and dT/dt = 0.
+///
+/// `thrustScale` multiplies the limited thrust (after the throttle limits): the engine
+/// faults "thrust loss" and "thrust dispersion" set it; 1 is the nominal engine.
 public struct LanderDynamics: Sendable {
     public var vehicle: LanderVehicle
     public var gravity: GravityModel
+    /// Actual over nominal thrust (1: nominal; 0.5: half thrust lost; 1.1: +10 % dispersion).
+    public var thrustScale: Double = 1
 
     public init(vehicle: LanderVehicle, gravity: GravityModel) {
         self.vehicle = vehicle
@@ -22,7 +27,7 @@ public struct LanderDynamics: Sendable {
     @inlinable
     public func targetThrust(_ command: EngineCommand, mass: Double) -> Double {
         guard mass > vehicle.dryMass else { return 0 }
-        return vehicle.limitedThrust(commanded: command.thrust, engineOn: command.engineOn)
+        return vehicle.limitedThrust(commanded: command.thrust, engineOn: command.engineOn) * thrustScale
     }
 
     /// The time derivative of `s` under `command` (pure; called four times per RK4 step).
@@ -34,7 +39,7 @@ public struct LanderDynamics: Sendable {
         let tau = vehicle.engineTimeConstant
         let thrustRate: Double
         if tau > 0 {
-            let target = hasPropellant ? vehicle.limitedThrust(commanded: command.thrust, engineOn: command.engineOn) : 0
+            let target = hasPropellant ? vehicle.limitedThrust(commanded: command.thrust, engineOn: command.engineOn) * thrustScale : 0
             thrustRate = (target - s.thrust) / tau
         } else {
             thrustRate = 0
@@ -44,14 +49,26 @@ public struct LanderDynamics: Sendable {
             thrust: thrustRate)
     }
 
-    /// One fixed RK4 step of `dt` seconds from `s`, the command held over the step.
+    /// One fixed RK4 step of `dt` seconds from `s`, the command held over the step, the
+    /// thrust along the commanded direction throughout (no attitude dynamics).
     @inlinable
     public func step(_ s: LanderState, command: EngineCommand, dt: Double) -> LanderState {
+        let u = command.direction.normalized
+        return step(s, command: command, axes: ThrustAttitude.StepAxes(start: u, middle: u, end: u), dt: dt)
+    }
+
+    /// One fixed RK4 step with the actual thrust axis at the start, middle and end of the
+    /// step (from `ThrustAttitude.advance`): RK4's first stage uses the start, the two middle
+    /// stages the middle, the last the end.
+    @inlinable
+    public func step(
+        _ s: LanderState, command: EngineCommand, axes: ThrustAttitude.StepAxes, dt: Double
+    ) -> LanderState {
         var start = s
         if vehicle.engineTimeConstant <= 0 { start.thrust = targetThrust(command, mass: s.mass) }
-        let u = command.direction.normalized
-        var next = RK4.step(start, t: 0, dt: dt) { state, _ in
-            derivative(state, command: command, direction: u)
+        var next = RK4.step(start, t: 0, dt: dt) { state, t in
+            let u = t == 0 ? axes.start : (t == dt ? axes.end : axes.middle)
+            return derivative(state, command: command, direction: u)
         }
         if next.mass <= vehicle.dryMass {
             // The last step burnt past empty by at most one step's flow; no more thrust.

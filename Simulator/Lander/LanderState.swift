@@ -37,7 +37,9 @@ public struct EngineCommand: Equatable, Sendable, BitwiseCopyable {
     public var engineOn: Bool
     /// Commanded thrust, N; limited by the vehicle's throttle limits.
     public var thrust: Double
-    /// Thrust direction (the way the vehicle is pushed); normalized before use.
+    /// Commanded thrust direction (the way the vehicle is pushed), simulator frame;
+    /// normalized before use. The attitude model turns the thrust axis towards it within
+    /// its slew limits; a zero vector holds the current attitude.
     public var direction: Vector3
 
     public init(engineOn: Bool, thrust: Double, direction: Vector3) {
@@ -46,7 +48,8 @@ public struct EngineCommand: Equatable, Sendable, BitwiseCopyable {
         self.direction = direction
     }
 
-    public static let off = EngineCommand(engineOn: false, thrust: 0, direction: .unitZ)
+    /// Engine off, attitude held.
+    public static let off = EngineCommand(engineOn: false, thrust: 0, direction: .zero)
 }
 
 /// Gravity: a point mass at the origin, or a flat moon with constant g along -z.

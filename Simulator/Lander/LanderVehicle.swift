@@ -19,13 +19,16 @@ public struct LanderVehicle: Equatable, Sendable {
     /// First-order lag from commanded to actual thrust, s. 0 means no lag: the
     /// actual thrust equals the (limited) command at once.
     public var engineTimeConstant: Double
-    /// Distance from the centre of mass down to the foot pads, m.
+    /// Distance from the centre of mass down to the foot pads (along body -z), m.
     public var legHeight: Double
+    /// Distance of each of the four foot pads from the body z axis, m. The feet sit at
+    /// body (+-r, 0, -legHeight) and (0, +-r, -legHeight).
+    public var footprintRadius: Double
 
     public init(
         dryMass: Double, propellantMass: Double, minThrust: Double, maxThrust: Double,
         maxContinuousThrust: Double? = nil, exhaustVelocity: Double,
-        engineTimeConstant: Double = 0.2, legHeight: Double = 1.5
+        engineTimeConstant: Double = 0.2, legHeight: Double = 1.5, footprintRadius: Double = 2.4
     ) {
         self.dryMass = dryMass
         self.propellantMass = propellantMass
@@ -35,6 +38,13 @@ public struct LanderVehicle: Equatable, Sendable {
         self.exhaustVelocity = exhaustVelocity
         self.engineTimeConstant = engineTimeConstant
         self.legHeight = legHeight
+        self.footprintRadius = footprintRadius
+    }
+
+    /// The four foot pads in body coordinates (body +z is the thrust axis, up when level).
+    public var feet: (Vector3, Vector3, Vector3, Vector3) {
+        let r = footprintRadius, h = -legHeight
+        return (Vector3(r, 0, h), Vector3(0, r, h), Vector3(-r, 0, h), Vector3(0, -r, h))
     }
 
     /// Dry plus propellant, kg.
@@ -56,7 +66,7 @@ public struct LanderVehicle: Equatable, Sendable {
     /// descent orbit burns), 3,100 m/s (Isp about 316 s, an MMH/NTO engine of this class).
     public static let changE = LanderVehicle(
         dryMass: 1_200, propellantMass: 1_700, minThrust: 1_500, maxThrust: 7_500,
-        exhaustVelocity: 3_100, engineTimeConstant: 0.2, legHeight: 1.5)
+        exhaustVelocity: 3_100, engineTimeConstant: 0.2, legHeight: 1.5, footprintRadius: 2.4)
 
     /// The Apollo LM at powered descent initiation: DPS 43.7 kN rated, ve 2,956 m/s,
     /// throttleable 10-60 % or full (Luminary 099). Masses approximate Apollo 11 at
@@ -64,5 +74,5 @@ public struct LanderVehicle: Equatable, Sendable {
     public static let apolloLM = LanderVehicle(
         dryMass: 6_900, propellantMass: 8_200, minThrust: 4_370, maxThrust: 43_700,
         maxContinuousThrust: 26_220, exhaustVelocity: 2_956, engineTimeConstant: 0.2,
-        legHeight: 1.5)
+        legHeight: 1.5, footprintRadius: 4.7)
 }
