@@ -53,7 +53,8 @@ extension FlightDictionary {
             })),
             ("rateGroups", .array(rateGroups.map { g in
                 .object(("name", .string(g.name)), ("divisor", .int(Int64(g.divisor))), ("offset", .int(Int64(g.offset))),
-                        ("rateHz", .double(baseRate / Double(g.divisor))), ("components", .array(g.members.map(JSON.string))))
+                        ("rateHz", .double(baseRate / Double(g.divisor))), ("components", .array(g.members.map(JSON.string))),
+                        ("sheddableIn", g.sheddableIn.map(JSON.string)))
             })),
             ("topics", .array(topics.map { t in
                 .object(("id", .uint(UInt64(t.id.rawValue))), ("name", .string(t.name)), ("messageType", .string(t.messageType)),

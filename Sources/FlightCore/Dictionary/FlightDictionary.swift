@@ -49,6 +49,8 @@ public struct FlightDictionary: Sendable {
         public var divisor: Int
         public var offset: Int
         public var members: [String]
+        /// For a shed tier: the group it runs after (and is shed from under overload).
+        public var sheddableIn: String? = nil
     }
 
     public var deploymentName: String
@@ -110,8 +112,9 @@ extension Topology {
             for c in d.channels { channels.append(.init(id: ChannelID(b + c.localID), component: n, definition: c)) }
             for e in d.events { events.append(.init(id: EventID(b + e.localID), component: n, definition: e)) }
         }
-        let groups = scheduler.entries.map { e in
-            FlightDictionary.RateGroupEntry(name: e.group.name, divisor: Int(e.divisor), offset: Int(e.offset), members: e.group.members.map(\.name))
+        let groups = scheduler.entries.flatMap { e in
+            [FlightDictionary.RateGroupEntry(name: e.group.name, divisor: Int(e.divisor), offset: Int(e.offset), members: e.group.members.map(\.name))]
+                + e.tiers.map { FlightDictionary.RateGroupEntry(name: $0.name, divisor: Int(e.divisor), offset: Int(e.offset), members: $0.members.map(\.name), sheddableIn: e.group.name) }
         }
         return FlightDictionary(
             deploymentName: name, projectVersion: projectVersion, baseRate: scheduler.baseRate,

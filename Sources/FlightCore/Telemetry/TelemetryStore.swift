@@ -22,12 +22,16 @@ public final class TelemetryStore: Component {
         public internal(set) var pending = false
         public internal(set) var limitState: LimitState = .nominal
         public internal(set) var samples: UInt64 = 0
+        /// Time of the last write, accepted or not (an unchanged value on an on-change channel
+        /// still shows its writer is alive; the fault manager's staleness monitors read this).
+        public internal(set) var lastWrite: FlightTime = .zero
 
         /// Takes a sample unless it is an unchanged value on an on-change channel (nil). Returns
         /// the channel id and, when the value crossed into another limit state, that state.
         @inline(__always)
         mutating func accept(_ value: FlightValue, time: FlightTime) -> (id: ChannelID, newLimitState: LimitState?)? {
             precondition(value.isOf(type), "telemetry value of the wrong type for its channel")
+            lastWrite = time
             // Unchanged means the same bits (as F Prime compares serialized values): NaN repeated
             // is no change, 0.0 to -0.0 is one.
             if update == .onChange && written && self.value.tag == value.tag && self.value.bitPattern == value.bitPattern {
@@ -139,6 +143,23 @@ public final class TelemetryStore: Component {
     }
 
     public func slot(_ id: ChannelID) -> Slot? { indexByID[id].map { slots[$0] } }
+
+    /// What a monitor needs of a slot, in one access. No allocation.
+    struct Reading {
+        var value: Double
+        var time: UInt64
+        var lastWrite: UInt64
+        var samples: UInt64
+        var written: Bool
+    }
+
+    @inline(__always)
+    func reading(slot i: Int) -> Reading {
+        slots.withUnsafeBufferPointer { p in
+            // Field by field through the pointer: copying the whole slot would retain its name.
+            Reading(value: p[i].value.doubleValue, time: p[i].time.totalMicroseconds, lastWrite: p[i].lastWrite.totalMicroseconds, samples: p[i].samples, written: p[i].written)
+        }
+    }
 
     /// Calls `body` for each channel written since the last drain, in id-registration order,
     /// and marks them drained. This is what a downlink calls.

@@ -1,0 +1,248 @@
+/// The tick path: events in, monitors sampled, states moved, responses fired. No allocation,
+/// no strings; every loop is bounded by the table's size or the event log's capacity.
+extension FaultManager {
+    public func tick(_ context: TickContext) {
+        let now = context.time.totalMicroseconds
+        if !started {
+            started = true
+            startTime = now
+            for k in monitors.indices { publish(k) }
+            for r in responses.indices { ports.write(responseChannel(r), .u32(0)) }
+        }
+        readEvents()
+        let mode = modes?.current ?? 0
+        for i in order.indices { evaluate(order[i], mode: mode, now: now, time: context.time) }
+        runResponses(mode: mode, now: now)
+        ports.write(Channel.monitorsTripped, .u32(trippedNow))
+        ports.write(Channel.trips, .u32(totalTrips))
+        ports.write(Channel.responsesFired, .u32(firedTotal))
+        ports.write(Channel.responsesSuppressed, .u32(suppressedTotal))
+        ports.write(Channel.commandsLockedOut, .u32(lockedOut))
+        ports.write(Channel.commandFailures, .u32(commandFailures))
+        ports.write(Channel.eventsMissed, .u64(eventsMissed))
+    }
+
+    /// Counts, for each event monitor, the events of its id logged since the last tick.
+    private func readEvents() {
+        guard let log = eventLog else { return }
+        if eventWatch.isEmpty {
+            cursor.next = log.nextSequence
+            return
+        }
+        let missed = log.read(from: &cursor) { record in
+            let id = record.id.rawValue
+            var lo = 0, hi = eventWatch.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if eventWatch[mid].id < id { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < eventWatch.count && eventWatch[lo].id == id {
+                monitors[eventWatch[lo].monitor].hits &+= 1
+                lo += 1
+            }
+        }
+        if missed > 0 {
+            eventsMissed &+= missed
+            ports.log(Event.eventsMissed, .u64(missed))
+        }
+    }
+
+    @inline(__always)
+    private func isTripped(_ k: Int) -> Bool { monitors[k].state == .tripped }
+
+    /// One monitor's sample and state change.
+    private func evaluate(_ k: Int, mode: Int, now: UInt64, time: FlightTime) {
+        var m = monitors[k]
+        guard m.enabled else { return }
+        guard m.modes.contains(mode) else {
+            if m.state != .inactive && m.state != .latched { set(k, .inactive, at: time) }
+            return
+        }
+        if m.state == .inactive {
+            m.state = .nominal
+            monitors[k] = m
+            set(k, .nominal, at: time, from: .inactive)
+            m = monitors[k]
+        }
+
+        // The sample: whether it violates, whether it is yellow, whether it is good enough to clear.
+        var violated = false, yellow = false, good = true
+        switch m.code {
+        case .limit, .range, .expected, .delta:
+            guard let r = telemetry?.reading(slot: m.slot), r.written else { return }
+            let v = r.value
+            m.value = v
+            switch m.code {
+            case .limit:
+                violated = !(v > m.a && v < m.d)
+                yellow = !violated && !(v > m.b && v < m.c)
+                good = v > m.a + m.deadband && v < m.d - m.deadband
+            case .range:
+                violated = !(v >= m.a && v <= m.d)
+                good = v >= m.a + m.deadband && v <= m.d - m.deadband
+            case .expected:
+                violated = !(abs(v - m.a) <= m.b)
+                good = !violated
+            default:  // delta: only on a new sample, against the previous one
+                guard r.samples != m.lastSamples else { return }
+                m.lastSamples = r.samples
+                let comparable = m.hasPrevious && r.time > m.previousTime
+                let rate = comparable ? abs(v - m.previous) / (Double(r.time - m.previousTime) / 1e6) : 0
+                m.previous = v
+                m.previousTime = r.time
+                m.hasPrevious = true
+                guard comparable else {
+                    monitors[k] = m
+                    return
+                }
+                m.value = rate
+                violated = !(rate <= m.a)
+                good = !violated
+            }
+        case .stale:
+            let r = telemetry?.reading(slot: m.slot)
+            let last = (r?.written ?? false) ? r!.lastWrite : startTime
+            let age = now > last ? now - last : 0
+            violated = age > m.timeout
+            m.value = Double(age) / 1e6
+            good = !violated
+        case .event:
+            violated = m.hits > 0
+            m.value = Double(m.hits)
+            m.hits = 0
+            good = !violated
+        case .all, .any, .not:
+            var count = 0
+            for j in m.operandStart..<(m.operandStart + m.operandCount) where isTripped(operands[j]) { count += 1 }
+            switch m.code {
+            case .all: violated = count == m.operandCount
+            case .any: violated = count > 0
+            default: violated = count == 0
+            }
+            m.value = Double(count)
+            good = !violated
+        }
+
+        m.history = ((m.history << 1) | (violated ? 1 : 0)) & m.windowMask
+        let persisted = m.history.nonzeroBitCount >= m.need
+        switch m.state {
+        case .nominal, .warning, .latched:
+            if persisted {
+                m.trips &+= 1
+                m.tripSerial &+= 1
+                m.trippedAt = now
+                m.goodRun = 0
+                totalTrips &+= 1
+                trippedNow &+= 1
+                let from = m.state
+                monitors[k] = m
+                set(k, .tripped, at: time, from: from)
+            } else if m.state != .latched && (yellow ? MonitorState.warning : .nominal) != m.state {
+                let to: MonitorState = yellow ? .warning : .nominal
+                let from = m.state
+                monitors[k] = m
+                set(k, to, at: time, from: from)
+            } else {
+                monitors[k] = m
+            }
+        case .tripped:
+            m.goodRun = good ? m.goodRun &+ 1 : 0
+            if m.goodRun >= m.clearSamples {
+                m.history = 0
+                m.goodRun = 0
+                trippedNow &-= 1
+                monitors[k] = m
+                set(k, m.latching ? .latched : .nominal, at: time, from: .tripped)
+            } else {
+                monitors[k] = m
+            }
+        case .disabled, .inactive:
+            monitors[k] = m
+        }
+    }
+
+    /// Moves monitor k to `to`: its event, its telemetry. Callers keep ``trippedNow``.
+    func set(_ k: Int, _ to: MonitorState, at time: FlightTime, from: MonitorState? = nil) {
+        let was = from ?? monitors[k].state
+        guard was != to else { return }
+        if from == nil {  // a change by command or mode: keep the tripped count and history right
+            if was == .tripped { trippedNow &-= 1 }
+            monitors[k].history = 0
+            monitors[k].goodRun = 0
+            monitors[k].hasPrevious = false
+        }
+        monitors[k].state = to
+        monitors[k].lastChange = time
+        let id = FlightValue.enumeration(Int32(k)), v = FlightValue.f64(monitors[k].value)
+        switch to {
+        case .tripped: ports.log(Event.tripped, id, v)
+        case .latched: ports.log(Event.latched, id, v)
+        case .warning: ports.log(Event.warning, id, v)
+        case .nominal where was == .tripped || (was == .warning && from != nil): ports.log(Event.cleared, id, v)
+        default: ports.log(Event.stateChanged, id, .enumeration(Int32(was.rawValue)), .enumeration(Int32(to.rawValue)))
+        }
+        publish(k)
+    }
+
+    func publish(_ k: Int) {
+        let c = Self.monitorChannel(k)
+        ports.write(c, .enumeration(Int32(monitors[k].state.rawValue)))
+        ports.write(c + 1, .u32(monitors[k].trips))
+        ports.write(c + 2, seconds(monitors[k].lastChange))
+    }
+
+    /// Each response whose monitor is tripped acts once per trip, when its time has come and
+    /// every lower-level response on that monitor has had its chance.
+    private func runResponses(mode: Int, now: UInt64) {
+        for pos in responseOrder.indices {
+            let ri = responseOrder[pos]
+            let r = responses[ri]
+            let m = r.monitor
+            guard monitors[m].state == .tripped else { continue }
+            let trip = monitors[m].tripSerial
+            guard r.handledTrip != trip, now &- monitors[m].trippedAt >= r.after else { continue }
+            var lowerDone = true
+            for p in r.lowerStart..<r.lowerEnd where responses[responseOrder[p]].handledTrip != trip { lowerDone = false }
+            guard lowerDone else { continue }
+            responses[ri].handledTrip = trip
+            let reason: Suppression?
+            if !r.enabled {
+                reason = .disabled
+            } else if !r.modes.contains(mode) {
+                reason = .mode
+            } else if r.limit > 0 && r.firings >= r.limit {
+                reason = .limit
+            } else if r.hasFired && now &- r.lastFired < r.cooldown {
+                reason = .cooldown
+            } else {
+                reason = nil
+            }
+            if let reason {
+                responses[ri].suppressed &+= 1
+                suppressedTotal &+= 1
+                ports.log(Event.responseSuppressed, .enumeration(Int32(ri)), .enumeration(reason.rawValue))
+                continue
+            }
+            responses[ri].firings &+= 1
+            responses[ri].lastFired = now
+            responses[ri].hasFired = true
+            firedTotal &+= 1
+            ports.log(Event.responseFired, .enumeration(Int32(ri)), .enumeration(Int32(m)), .enumeration(Int32(r.level.rawValue)))
+            ports.write(responseChannel(ri), .u32(responses[ri].firings))
+            for a in r.actionStart..<(r.actionStart + r.actionCount) { perform(actions[a], response: ri, monitor: m) }
+        }
+    }
+
+    private func perform(_ action: Action, response: Int, monitor: Int) {
+        switch action {
+        case .alarm(let e):
+            ports.log(e, .enumeration(Int32(response)), .enumeration(Int32(monitor)))
+        case .packet(let p):
+            dispatcher?.dispatch(p)
+        case .mode(let m):
+            modes?.request(m, reason: .faultResponse)
+        case .safe:
+            modes?.enterSafe(reason: .faultResponse)
+        }
+    }
+}
