@@ -219,6 +219,7 @@ extension FaultTable {
             for (j, lower) in responses.enumerated() where j != i && lower.monitor == r.monitor && lower.level.rawValue < r.level.rawValue {
                 if r.after <= lower.after {
                     fail(FaultTablePath(.response(i), "after"), "\(r.level)-level response '\(r.name)' acts after \(r.after.seconds) s, not later than \(lower.level)-level '\(lower.name)' (\(lower.after.seconds) s): a lower level must get its chance first")
+                    break
                 }
             }
         }
