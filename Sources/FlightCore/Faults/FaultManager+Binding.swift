@@ -77,6 +77,7 @@ extension FaultManager {
             built.append(m)
         }
         monitors = built
+        transitions = ContiguousArray(repeating: (0, .nominal, .nominal, 0, false), count: 3 * built.count + 1)
         operands = ops
         eventWatch = ContiguousArray(watch.sorted { ($0.id, $0.monitor) < ($1.id, $1.monitor) })
 

@@ -11,8 +11,9 @@ extension FaultManager {
         }
         readEvents()
         let mode = modes?.current ?? 0
-        for i in order.indices { evaluate(order[i], mode: mode, now: now, time: context.time) }
-        runResponses(mode: mode, now: now)
+        evaluateAll(mode: mode, now: now, time: context.time)
+        flushTransitions()
+        if trippedNow > 0 { runResponses(mode: mode, now: now) }
         ports.write(Channel.monitorsTripped, .u32(trippedNow))
         ports.write(Channel.trips, .u32(totalTrips))
         ports.write(Channel.responsesFired, .u32(firedTotal))
@@ -25,7 +26,7 @@ extension FaultManager {
     /// Counts, for each event monitor, the events of its id logged since the last tick.
     private func readEvents() {
         guard let log = eventLog else { return }
-        if eventWatch.isEmpty {
+        if eventWatch.isEmpty || cursor.next == log.nextSequence {
             cursor.next = log.nextSequence
             return
         }
@@ -47,30 +48,42 @@ extension FaultManager {
         }
     }
 
-    @inline(__always)
-    private func isTripped(_ k: Int) -> Bool { monitors[k].state == .tripped }
+    /// Every monitor's sample, in evaluation order, with one access to each array for the
+    /// whole pass. State changes are recorded and reported after the pass (``flushTransitions()``):
+    /// nothing here writes telemetry or logs.
+    private func evaluateAll(mode: Int, now: UInt64, time: FlightTime) {
+        guard let store = telemetry else { return }
+        let slots = store.slots, order = self.order, operands = self.operands
+        slots.withUnsafeBufferPointer { slots in
+            order.withUnsafeBufferPointer { order in
+                operands.withUnsafeBufferPointer { operands in
+                    monitors.withUnsafeMutableBufferPointer { mons in
+                        for k in order { evaluate(&mons[k], k, mons, slots, operands, mode: mode, now: now, time: time) }
+                    }
+                }
+            }
+        }
+    }
 
     /// One monitor's sample and state change.
-    private func evaluate(_ k: Int, mode: Int, now: UInt64, time: FlightTime) {
-        var m = monitors[k]
+    @inline(__always)
+    private func evaluate(
+        _ m: inout Monitor, _ k: Int, _ mons: UnsafeMutableBufferPointer<Monitor>, _ slots: UnsafeBufferPointer<TelemetryStore.Slot>,
+        _ operands: UnsafeBufferPointer<Int>, mode: Int, now: UInt64, time: FlightTime
+    ) {
         guard m.enabled else { return }
         guard m.modes.contains(mode) else {
-            if m.state != .inactive && m.state != .latched { set(k, .inactive, at: time) }
+            if m.state != .inactive && m.state != .latched { change(&m, k, to: .inactive, at: time, commanded: true) }
             return
         }
-        if m.state == .inactive {
-            m.state = .nominal
-            monitors[k] = m
-            set(k, .nominal, at: time, from: .inactive)
-            m = monitors[k]
-        }
+        if m.state == .inactive { change(&m, k, to: .nominal, at: time, commanded: false) }
 
         // The sample: whether it violates, whether it is yellow, whether it is good enough to clear.
         var violated = false, yellow = false, good = true
         switch m.code {
         case .limit, .range, .expected, .delta:
-            guard let r = telemetry?.reading(slot: m.slot), r.written else { return }
-            let v = r.value
+            guard slots[m.slot].written else { return }
+            let v = slots[m.slot].value.doubleValue
             m.value = v
             switch m.code {
             case .limit:
@@ -84,24 +97,22 @@ extension FaultManager {
                 violated = !(abs(v - m.a) <= m.b)
                 good = !violated
             default:  // delta: only on a new sample, against the previous one
-                guard r.samples != m.lastSamples else { return }
-                m.lastSamples = r.samples
-                let comparable = m.hasPrevious && r.time > m.previousTime
-                let rate = comparable ? abs(v - m.previous) / (Double(r.time - m.previousTime) / 1e6) : 0
+                let samples = slots[m.slot].samples
+                guard samples != m.lastSamples else { return }
+                m.lastSamples = samples
+                let t = slots[m.slot].time.totalMicroseconds
+                let comparable = m.hasPrevious && t > m.previousTime
+                let rate = comparable ? abs(v - m.previous) / (Double(t - m.previousTime) / 1e6) : 0
                 m.previous = v
-                m.previousTime = r.time
+                m.previousTime = t
                 m.hasPrevious = true
-                guard comparable else {
-                    monitors[k] = m
-                    return
-                }
+                guard comparable else { return }
                 m.value = rate
                 violated = !(rate <= m.a)
                 good = !violated
             }
         case .stale:
-            let r = telemetry?.reading(slot: m.slot)
-            let last = (r?.written ?? false) ? r!.lastWrite : startTime
+            let last = slots[m.slot].written ? slots[m.slot].lastWrite.totalMicroseconds : startTime
             let age = now > last ? now - last : 0
             violated = age > m.timeout
             m.value = Double(age) / 1e6
@@ -113,7 +124,7 @@ extension FaultManager {
             good = !violated
         case .all, .any, .not:
             var count = 0
-            for j in m.operandStart..<(m.operandStart + m.operandCount) where isTripped(operands[j]) { count += 1 }
+            for j in m.operandStart..<(m.operandStart + m.operandCount) where mons[operands[j]].state == .tripped { count += 1 }
             switch m.code {
             case .all: violated = count == m.operandCount
             case .any: violated = count > 0
@@ -124,26 +135,19 @@ extension FaultManager {
         }
 
         m.history = ((m.history << 1) | (violated ? 1 : 0)) & m.windowMask
-        let persisted = m.history.nonzeroBitCount >= m.need
         switch m.state {
         case .nominal, .warning, .latched:
-            if persisted {
+            if m.history.nonzeroBitCount >= m.need {
                 m.trips &+= 1
                 m.tripSerial &+= 1
                 m.trippedAt = now
                 m.goodRun = 0
                 totalTrips &+= 1
                 trippedNow &+= 1
-                let from = m.state
-                monitors[k] = m
-                set(k, .tripped, at: time, from: from)
-            } else if m.state != .latched && (yellow ? MonitorState.warning : .nominal) != m.state {
+                change(&m, k, to: .tripped, at: time, commanded: false)
+            } else if m.state != .latched {
                 let to: MonitorState = yellow ? .warning : .nominal
-                let from = m.state
-                monitors[k] = m
-                set(k, to, at: time, from: from)
-            } else {
-                monitors[k] = m
+                if to != m.state { change(&m, k, to: to, at: time, commanded: false) }
             }
         case .tripped:
             m.goodRun = good ? m.goodRun &+ 1 : 0
@@ -151,37 +155,55 @@ extension FaultManager {
                 m.history = 0
                 m.goodRun = 0
                 trippedNow &-= 1
-                monitors[k] = m
-                set(k, m.latching ? .latched : .nominal, at: time, from: .tripped)
-            } else {
-                monitors[k] = m
+                change(&m, k, to: m.latching ? .latched : .nominal, at: time, commanded: false)
             }
         case .disabled, .inactive:
-            monitors[k] = m
+            break
         }
     }
 
-    /// Moves monitor k to `to`: its event, its telemetry. Callers keep ``trippedNow``.
-    func set(_ k: Int, _ to: MonitorState, at time: FlightTime, from: MonitorState? = nil) {
-        let was = from ?? monitors[k].state
+    /// Moves a monitor to `to` and records the transition for ``flushTransitions()``. A change
+    /// by command or mode (`commanded`) also keeps the tripped count right and empties the history.
+    func change(_ m: inout Monitor, _ k: Int, to: MonitorState, at time: FlightTime, commanded: Bool) {
+        let was = m.state
         guard was != to else { return }
-        if from == nil {  // a change by command or mode: keep the tripped count and history right
+        if commanded {
             if was == .tripped { trippedNow &-= 1 }
-            monitors[k].history = 0
-            monitors[k].goodRun = 0
-            monitors[k].hasPrevious = false
+            m.history = 0
+            m.goodRun = 0
+            m.hasPrevious = false
         }
-        monitors[k].state = to
-        monitors[k].lastChange = time
-        let id = FlightValue.enumeration(Int32(k)), v = FlightValue.f64(monitors[k].value)
-        switch to {
-        case .tripped: ports.log(Event.tripped, id, v)
-        case .latched: ports.log(Event.latched, id, v)
-        case .warning: ports.log(Event.warning, id, v)
-        case .nominal where was == .tripped || (was == .warning && from != nil): ports.log(Event.cleared, id, v)
-        default: ports.log(Event.stateChanged, id, .enumeration(Int32(was.rawValue)), .enumeration(Int32(to.rawValue)))
+        m.state = to
+        m.lastChange = time
+        if transitionCount < transitions.count {
+            transitions[transitionCount] = (k, was, to, m.value, commanded)
+            transitionCount += 1
+        } else {
+            transitionsLost &+= 1  // cannot happen: three per monitor per tick are preallocated
         }
-        publish(k)
+    }
+
+    /// Changes a monitor by command, and reports it at once.
+    func set(_ k: Int, _ to: MonitorState, at time: FlightTime) {
+        change(&monitors[k], k, to: to, at: time, commanded: true)
+        flushTransitions()
+    }
+
+    /// Reports the recorded transitions: an event each, and the monitors' channels.
+    func flushTransitions() {
+        for i in 0..<transitionCount {
+            let t = transitions[i]
+            let id = FlightValue.enumeration(Int32(t.monitor)), v = FlightValue.f64(t.value)
+            switch t.to {
+            case .tripped: ports.log(Event.tripped, id, v)
+            case .latched: ports.log(Event.latched, id, v)
+            case .warning: ports.log(Event.warning, id, v)
+            case .nominal where t.from == .tripped || (t.from == .warning && !t.commanded): ports.log(Event.cleared, id, v)
+            default: ports.log(Event.stateChanged, id, .enumeration(Int32(t.from.rawValue)), .enumeration(Int32(t.to.rawValue)))
+            }
+            publish(t.monitor)
+        }
+        transitionCount = 0
     }
 
     func publish(_ k: Int) {

@@ -144,6 +144,10 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
     unowned(unsafe) var eventLog: EventLog? = nil
     unowned(unsafe) var dispatcher: CommandDispatcher? = nil
     var cursor = EventLog.Cursor()
+    /// Transitions recorded during a pass, reported after it; three per monitor preallocated.
+    var transitions: ContiguousArray<(monitor: Int, from: MonitorState, to: MonitorState, value: Double, commanded: Bool)> = []
+    var transitionCount = 0
+    var transitionsLost: UInt64 = 0
     var started = false
     var startTime: UInt64 = 0
 

@@ -307,7 +307,11 @@ public struct FaultResolveFailure: Error, CustomStringConvertible {
 /// A table value as a command argument.
 func encodeArgument(_ v: FaultValue, _ d: ArgumentDefinition) -> Result<ArgumentValue, FaultResolveFailure> {
     if case .string(let max) = d.type {
-        guard case .text(let s) = v else { return .failure(.init("\(v) is not text")) }
+        let s: String
+        switch v {
+        case .text(let t), .constant(let t): s = t  // a bare word is text for a string argument
+        default: return .failure(.init("\(v) is not text"))
+        }
         guard s.utf8.count <= max else { return .failure(.init("text of \(s.utf8.count) bytes is longer than \(max)")) }
         return .success(.string(s))
     }
