@@ -196,4 +196,15 @@ import Testing
         #expect(try rig.state("hot") == .nominal)
         #expect(rig.faults.trips(of: "hot") == 1)
     }
+
+    @Test func eventsOverwrittenBeforeTheFaultManagerReadThemAreCountedAndReported() throws {
+        let rig = try FaultRig(FaultTable(monitors: [MonitorSpec("glitchy", .event("plant.Glitch"))]), eventCapacity: 8)
+        rig.step()
+        rig.plant.glitches = 20  // 20 records into a ring of 8 within one tick
+        rig.step()
+        #expect(try rig.state("glitchy") == .tripped)  // the 8 it could still read were enough
+        #expect(rig.faults.eventsMissed == 12)
+        #expect(try rig.topology.latest("faultMgr.EventsMissed") == .u64(12))
+        #expect(rig.topology.events.records.contains { rig.topology.qualifiedName(of: $0) == "faultMgr.FaultEventsMissed" && $0.arguments[0] == .u64(12) })
+    }
 }

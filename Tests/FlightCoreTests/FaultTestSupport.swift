@@ -90,12 +90,12 @@ struct FaultRig {
 
     static let modeNames = ["CRUISE", "DESCENT", "LANDED", "SAFE"]
 
-    init(_ table: FaultTable, sequences: [String]? = nil) throws {
+    init(_ table: FaultTable, sequences: [String]? = nil, eventCapacity: Int = 1024) throws {
         plant = Plant()
         sequencer = FakeSequencer()
         modes = SystemMode(modes: Self.modeNames, initial: "CRUISE")
         faults = FaultManager(table: table, modes: modes, knownSequences: sequences)
-        var b = TopologyBuilder(name: "Faults", baseRate: 10, coreRate: 10)
+        var b = TopologyBuilder(name: "Faults", baseRate: 10, coreRate: 10, eventCapacity: eventCapacity)
         b.add(plant)
         b.add(sequencer)
         b.add(modes, baseID: 0x0700)

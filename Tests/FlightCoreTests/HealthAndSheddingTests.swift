@@ -151,6 +151,20 @@ struct Executive {
         #expect(x.health.misses(of: "formatter") == 0)
     }
 
+    @Test func healthCheckingCanBeTurnedOffAndOn() throws {
+        let x = try Executive()
+        let enable = try x.topology.op("health.HLTH_ENABLE")
+        #expect(x.topology.dispatcher.dispatch(CommandPacket(opcode: enable, arguments: [0x00])) == .ok)
+        x.formatter.stuck = true
+        x.exec.step(10)
+        #expect(x.health.misses(of: "formatter") == 0)
+        #expect(try x.topology.records("health.HealthPingWarning").isEmpty)
+        #expect(x.topology.dispatcher.dispatch(CommandPacket(opcode: enable, arguments: [0xFF])) == .ok)
+        x.exec.step(3)
+        #expect(x.health.misses(of: "formatter") == 3)
+        #expect(try x.topology.records("health.HealthEnabled").map { $0.arguments[0] } == [.bool(false), .bool(true)])
+    }
+
     @Test func healthRefusesToWatchWhatCannotAnswer() throws {
         let cpu = SimulatedClock()
         let idle = Job("idle", cpu: cpu), slow = Job("slow", cpu: cpu)
