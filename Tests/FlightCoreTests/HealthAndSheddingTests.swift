@@ -182,3 +182,23 @@ struct Executive {
         ])) { try b.build() }
     }
 }
+
+/// The core table on the real-time executive: a component that spins past its deadlines makes
+/// the scheduler count overruns and cycle slips, and the fault manager sees both.
+@Suite(.serialized) struct CoreFaultProtectionTests {
+    @Test func cycleSlipsAndOverrunsOfTheRealTimeExecutiveReachTheFaultManager() throws {
+        // "slow" runs on ticks 5, 15, 25, … and spins 3 ms: an overrun and a cycle slip each time.
+        let slow = Probe("slow") { _, _ in busyWait(nanoseconds: 3_000_000) }
+        var b = TopologyBuilder(name: "Slips", baseRate: 1000)
+        b.add(slow)
+        b.add(RateGroup("slowGroup", slow), divisor: 10, offset: 5)
+        let protection = b.addFaultProtection(modes: SystemMode(modes: ["STANDBY", "SAFE"], initial: "STANDBY"), table: .core, divisor: 100, offset: 50)
+        let t = try b.build()
+        t.realTime().run(ticks: 300)  // the fault group runs on ticks 50, 150, 250: never skipped by a slip
+        #expect(t.scheduler.cycleSlips > 0)
+        #expect((protection.faults.trips(of: "cycleSlip") ?? 0) > 0)
+        #expect((protection.faults.trips(of: "overrun") ?? 0) > 0)
+        #expect(protection.faults.counts(of: "slipAlarm")?.fired == 1)  // then its 10 s cooldown
+        #expect(try t.records("faultMgr.FaultAlarmWarningHi").count == 1)
+    }
+}

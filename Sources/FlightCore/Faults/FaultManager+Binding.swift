@@ -14,7 +14,6 @@ extension FaultManager {
         telemetry = topology.telemetry
         eventLog = topology.events
         dispatcher = topology.dispatcher
-        cursor = EventLog.Cursor(next: topology.events.nextSequence)
         let modeSet = { (names: [String]?) -> ModeSet in
             guard let names, let modes = self.modes else { return .all }
             return modes.set(names)
@@ -24,8 +23,7 @@ extension FaultManager {
         // Monitors.
         var built: ContiguousArray<Monitor> = []
         var ops: ContiguousArray<Int> = []
-        var watch: [(id: UInt32, monitor: Int)] = []
-        for (k, spec) in table.monitors.enumerated() {
+        for spec in table.monitors {
             var m: Monitor
             var slot = -1
             if let c = spec.kind.channel, let id = topology.channelID(c) { slot = topology.telemetry.indexByID[id] ?? -1 }
@@ -52,7 +50,10 @@ extension FaultManager {
                 m.timeout = UInt64(timeout.microseconds)
             case .event(let e):
                 m = Monitor(code: .event)
-                if let id = topology.eventID(e) { watch.append((id.rawValue, k)) }
+                if let id = topology.eventID(e), let i = topology.events.indexByID[id] {
+                    slot = i
+                    m.lastEmissions = topology.events.emitted[i]
+                }
             case .all, .any, .not:
                 let code: Code
                 switch spec.kind {
@@ -79,7 +80,6 @@ extension FaultManager {
         monitors = built
         transitions = ContiguousArray(repeating: (0, .nominal, .nominal, 0, false), count: 3 * built.count + 1)
         operands = ops
-        eventWatch = ContiguousArray(watch.sorted { ($0.id, $0.monitor) < ($1.id, $1.monitor) })
 
         // Evaluation order: plain monitors, then combinations with their operands first.
         var placed = [Bool](repeating: false, count: built.count)

@@ -1,4 +1,4 @@
-/// The tick path: events in, monitors sampled, states moved, responses fired. No allocation,
+/// The tick path: monitors sampled, states moved, responses fired. No allocation,
 /// no strings; every loop is bounded by the table's size or the event log's capacity.
 extension FaultManager {
     public func tick(_ context: TickContext) {
@@ -9,7 +9,6 @@ extension FaultManager {
             for k in monitors.indices { publish(k) }
             for r in responses.indices { ports.write(responseChannel(r), .u32(0)) }
         }
-        readEvents()
         let mode = modes?.current ?? 0
         evaluateAll(mode: mode, now: now, time: context.time)
         flushTransitions()
@@ -20,45 +19,21 @@ extension FaultManager {
         ports.write(Channel.responsesSuppressed, .u32(suppressedTotal))
         ports.write(Channel.commandsLockedOut, .u32(lockedOut))
         ports.write(Channel.commandFailures, .u32(commandFailures))
-        ports.write(Channel.eventsMissed, .u64(eventsMissed))
-    }
-
-    /// Counts, for each event monitor, the events of its id logged since the last tick.
-    private func readEvents() {
-        guard let log = eventLog else { return }
-        if eventWatch.isEmpty || cursor.next == log.nextSequence {
-            cursor.next = log.nextSequence
-            return
-        }
-        let missed = log.read(from: &cursor) { record in
-            let id = record.id.rawValue
-            var lo = 0, hi = eventWatch.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if eventWatch[mid].id < id { lo = mid + 1 } else { hi = mid }
-            }
-            while lo < eventWatch.count && eventWatch[lo].id == id {
-                monitors[eventWatch[lo].monitor].hits &+= 1
-                lo += 1
-            }
-        }
-        if missed > 0 {
-            eventsMissed &+= missed
-            ports.log(Event.eventsMissed, .u64(missed))
-        }
     }
 
     /// Every monitor's sample, in evaluation order, with one access to each array for the
     /// whole pass. State changes are recorded and reported after the pass (``flushTransitions()``):
     /// nothing here writes telemetry or logs.
     private func evaluateAll(mode: Int, now: UInt64, time: FlightTime) {
-        guard let store = telemetry else { return }
-        let slots = store.slots, order = self.order, operands = self.operands
+        guard let store = telemetry, let log = eventLog else { return }
+        let slots = store.slots, emitted = log.emitted, order = self.order, operands = self.operands
         slots.withUnsafeBufferPointer { slots in
-            order.withUnsafeBufferPointer { order in
-                operands.withUnsafeBufferPointer { operands in
-                    monitors.withUnsafeMutableBufferPointer { mons in
-                        for k in order { evaluate(&mons[k], k, mons, slots, operands, mode: mode, now: now, time: time) }
+            emitted.withUnsafeBufferPointer { emitted in
+                order.withUnsafeBufferPointer { order in
+                    operands.withUnsafeBufferPointer { operands in
+                        monitors.withUnsafeMutableBufferPointer { mons in
+                            for k in order { evaluate(&mons[k], k, mons, slots, emitted, operands, mode: mode, now: now, time: time) }
+                        }
                     }
                 }
             }
@@ -69,11 +44,15 @@ extension FaultManager {
     @inline(__always)
     private func evaluate(
         _ m: inout Monitor, _ k: Int, _ mons: UnsafeMutableBufferPointer<Monitor>, _ slots: UnsafeBufferPointer<TelemetryStore.Slot>,
-        _ operands: UnsafeBufferPointer<Int>, mode: Int, now: UInt64, time: FlightTime
+        _ emitted: UnsafeBufferPointer<UInt64>, _ operands: UnsafeBufferPointer<Int>, mode: Int, now: UInt64, time: FlightTime
     ) {
-        guard m.enabled else { return }
+        guard m.enabled else {
+            if m.code == .event { m.lastEmissions = emitted[m.slot] }  // events while disabled are not samples
+            return
+        }
         guard m.modes.contains(mode) else {
             if m.state != .inactive && m.state != .latched { change(&m, k, to: .inactive, at: time, commanded: true) }
+            if m.code == .event { m.lastEmissions = emitted[m.slot] }
             return
         }
         if m.state == .inactive { change(&m, k, to: .nominal, at: time, commanded: false) }
@@ -118,9 +97,10 @@ extension FaultManager {
             m.value = Double(age) / 1e6
             good = !violated
         case .event:
-            violated = m.hits > 0
-            m.value = Double(m.hits)
-            m.hits = 0
+            let count = emitted[m.slot]
+            violated = count != m.lastEmissions
+            m.value = Double(count &- m.lastEmissions)
+            m.lastEmissions = count
             good = !violated
         case .all, .any, .not:
             var count = 0

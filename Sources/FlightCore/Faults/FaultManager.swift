@@ -8,7 +8,7 @@
 /// masks, and all state is preallocated. A table that names anything the topology lacks (or
 /// is wrong in itself) makes `build()` fail with every problem listed.
 ///
-/// On each tick: new events are read from the event log with the manager's own cursor; each
+/// On each tick: each
 /// enabled monitor whose modes include the current mode takes a sample, its persistence
 /// window shifts, and its state moves (events and telemetry on every transition); then each
 /// response whose monitor tripped acts, once per trip, when its `after` time has passed and
@@ -57,7 +57,7 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
         case clearAllLatched
     }
     public enum Channel: UInt32 {
-        case monitorsTripped = 0, trips, responsesFired, responsesSuppressed, commandsLockedOut, commandFailures, eventsMissed
+        case monitorsTripped = 0, trips, responsesFired, responsesSuppressed, commandsLockedOut, commandFailures
         /// Each monitor k has `_State`, `_Trips`, `_LastChange` at `firstMonitor + 3k`; each
         /// response r has `_Fired` at `firstMonitor + 3 × monitors + r`.
         case firstMonitor = 0x100
@@ -66,7 +66,7 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
         case tripped = 0, cleared, latched, warning, stateChanged
         case responseFired, responseSuppressed, responseCommandFailed, responseCleared
         case alarmFatal, alarmWarningHigh, alarmWarningLow, alarmActivity
-        case lockedOut, monitorReport, responseReport, eventsMissed, responseStateChanged
+        case lockedOut, monitorReport, responseReport, responseStateChanged
     }
 
     // MARK: Resolved state (built by bind, fixed in size afterwards)
@@ -94,7 +94,8 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
         var previous = 0.0
         var previousTime: UInt64 = 0
         var hasPrevious = false
-        var hits: UInt32 = 0
+        /// Event monitors: the event's emission count at the last sample.
+        var lastEmissions: UInt64 = 0
         var trips: UInt32 = 0
         var tripSerial: UInt32 = 0
         var trippedAt: UInt64 = 0
@@ -132,8 +133,6 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
     /// Evaluation order: plain monitors in table order, then combinations, operands first.
     var order: ContiguousArray<Int> = []
     var operands: ContiguousArray<Int> = []
-    /// (event id, monitor) sorted by event id.
-    var eventWatch: ContiguousArray<(id: UInt32, monitor: Int)> = []
     var responses: ContiguousArray<Response> = []
     /// Responses sorted by monitor, then level.
     var responseOrder: ContiguousArray<Int> = []
@@ -143,7 +142,6 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
     unowned(unsafe) var telemetry: TelemetryStore? = nil
     unowned(unsafe) var eventLog: EventLog? = nil
     unowned(unsafe) var dispatcher: CommandDispatcher? = nil
-    var cursor = EventLog.Cursor()
     /// Transitions recorded during a pass, reported after it; three per monitor preallocated.
     var transitions: ContiguousArray<(monitor: Int, from: MonitorState, to: MonitorState, value: Double, commanded: Bool)> = []
     var transitionCount = 0
@@ -157,7 +155,6 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
     public internal(set) var suppressedTotal: UInt32 = 0
     public internal(set) var lockedOut: UInt32 = 0
     public internal(set) var commandFailures: UInt32 = 0
-    public internal(set) var eventsMissed: UInt64 = 0
 
     private let monitorType: EnumType
     private let responseType: EnumType
@@ -192,7 +189,6 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
             ChannelDefinition(Channel.responsesSuppressed.rawValue, "ResponsesSuppressed", .u32, update: .onChange, summary: "Responses held back (disabled, mode, limit, cooldown)"),
             ChannelDefinition(Channel.commandsLockedOut.rawValue, "CommandsLockedOut", .u32, update: .onChange, summary: "Commands refused by a mode lock-out"),
             ChannelDefinition(Channel.commandFailures.rawValue, "ResponseCommandFailures", .u32, update: .onChange, limits: ChannelLimits(yellowHigh: 1), summary: "Response commands that did not complete OK"),
-            ChannelDefinition(Channel.eventsMissed.rawValue, "EventsMissed", .u64, update: .onChange, limits: ChannelLimits(yellowHigh: 1), summary: "Event records overwritten before the fault manager read them"),
         ]
         for (k, m) in table.monitors.enumerated() {
             let c = Self.monitorChannel(k)
@@ -240,7 +236,6 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
                 EventDefinition(Event.lockedOut.rawValue, "CommandLockedOut", .warningHigh, arguments: [.init("opCode", .u32), .init("mode", .i32)], format: "Command {} refused: locked out in mode {}", throttle: busy),
                 EventDefinition(Event.monitorReport.rawValue, "MonitorReport", .activityHigh, arguments: [monitor, .init("state", state), .init("trips", .u32), .init("enabled", .bool), .init("lastChange", .f64, units: "s")], format: "Monitor {}: {}, {} trips, enabled {}, last change at {} s"),
                 EventDefinition(Event.responseReport.rawValue, "ResponseReport", .activityHigh, arguments: [response, .init("enabled", .bool), .init("firings", .u32), .init("suppressed", .u32), .init("lastFired", .f64, units: "s")], format: "Response {}: enabled {}, {} firings, {} suppressed, last fired at {} s"),
-                EventDefinition(Event.eventsMissed.rawValue, "FaultEventsMissed", .warningHigh, arguments: [.init("missed", .u64)], format: "{} event records were overwritten before the fault manager read them", throttle: EventThrottle(count: 5, window: .seconds(10))),
                 EventDefinition(Event.responseStateChanged.rawValue, "ResponseEnabled", .activityHigh, arguments: [response, .init("enabled", .bool)], format: "Fault response {} enabled: {}"),
             ])
     }

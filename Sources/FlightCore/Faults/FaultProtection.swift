@@ -35,12 +35,13 @@ extension TopologyBuilder {
 extension FaultTable {
     /// Fault protection of the flight core itself, for any topology with
     /// ``TopologyBuilder/addFaultProtection(modes:table:knownSequences:divisor:offset:healthWarning:healthFatal:)``:
-    /// executive cycle slips and load shedding (the Apollo 1202 alarm), components that stop
+    /// executive cycle slips, rate-group overruns and load shedding (the Apollo 1202 alarm), components that stop
     /// answering health pings (SAFE mode), event records lost before they were read.
     /// A mission appends its own monitors and responses.
     public static let core = FaultTable(
         monitors: [
             MonitorSpec("cycleSlip", .event("rateGroups.CycleSlip"), level: .system, summary: "The real-time executive missed a deadline"),
+            MonitorSpec("overrun", .event("rateGroups.RateGroupOverrun"), level: .subsystem, summary: "A rate group ran longer than its budget"),
             MonitorSpec("loadShed", .event("rateGroups.LoadShed"), level: .system, latching: true, summary: "A rate group overran and shed low-priority work"),
             MonitorSpec("pingWarning", .event("health.HealthPingWarning"), level: .subsystem, summary: "A component stopped answering health pings"),
             MonitorSpec("pingLate", .event("health.HealthPingLate"), level: .system, latching: true, summary: "A component has not answered for the fatal number of cycles"),
@@ -48,6 +49,7 @@ extension FaultTable {
         ],
         responses: [
             ResponseSpec("slipAlarm", on: "cycleSlip", level: .system, actions: [.event(.warningHigh)], cooldown: .seconds(10)),
+            ResponseSpec("overrunNotice", on: "overrun", level: .subsystem, actions: [.event(.warningLow)], cooldown: .seconds(10)),
             ResponseSpec("executiveAlarm", on: "loadShed", level: .system, actions: [.event(.warningHigh)]),
             ResponseSpec("componentLost", on: "pingLate", level: .system, actions: [.event(.fatal), .safe]),
             ResponseSpec("eventsLostAlarm", on: "eventsLost", level: .subsystem, actions: [.event(.warningLow)]),
