@@ -192,9 +192,14 @@ struct Executive {
         var b = TopologyBuilder(name: "Slips", baseRate: 1000)
         b.add(slow)
         b.add(RateGroup("slowGroup", slow), divisor: 10, offset: 5)
-        let protection = b.addFaultProtection(modes: SystemMode(modes: ["STANDBY", "SAFE"], initial: "STANDBY"), table: .core, divisor: 100, offset: 50)
+        // The fault group runs in the same slot, right after "slow": a slip skips the ticks after
+        // a slot, never the slot itself (unless the machine stalls for 10 ms), so it runs ~10 times.
+        // Health's thresholds leave room for the 10 Hz core services (3 cycles would be 30 ms).
+        let protection = b.addFaultProtection(
+            modes: SystemMode(modes: ["STANDBY", "SAFE"], initial: "STANDBY"), table: .core, divisor: 10, offset: 5,
+            healthWarning: 20, healthFatal: 40)
         let t = try b.build()
-        t.realTime().run(ticks: 300)  // the fault group runs on ticks 50, 150, 250: never skipped by a slip
+        t.realTime().run(ticks: 100)
         #expect(t.scheduler.cycleSlips > 0)
         #expect((protection.faults.trips(of: "cycleSlip") ?? 0) > 0)
         #expect((protection.faults.trips(of: "overrun") ?? 0) > 0)
