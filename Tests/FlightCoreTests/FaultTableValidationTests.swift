@@ -102,6 +102,10 @@ import Testing
         #expect(d.event(named: "faultMgr.MonitorTripped") != nil && d.event(named: "mode.SafeModeEntered") != nil)
         #expect(d.enums.map(\.qualifiedName).contains("faultMgr.Monitor"))
         let fprime = d.fprimeJSON(), regolith = d.regolithJSON()
+        // Regolith's form also carries the table itself.
+        #expect(d.faultTables.map(\.component) == ["faultMgr"])
+        #expect(regolith.contains("\"faultProtection\"") && regolith.contains("\"on\": \"hot\"") && regolith.contains("\"redHigh\": 80"))
+        #expect(regolith.contains("\"formatVersion\": \"1.1.0\""))
         for s in ["\"faultMgr.MONITOR_CLEAR\"", "\"Faults.MonitorState\"", "\"SystemMode.Mode\"", "\"faultMgr.hot_State\""] {
             #expect(fprime.contains(s) && regolith.contains(s), "\(s)")
         }
@@ -129,5 +133,37 @@ import Testing
               note: overheat (1)
             never fired: cold
             """)
+    }
+
+    /// The mechanism the mission scenario tests will use: one coverage record shared by the
+    /// scenarios, printed at the end, with every monitor required to fire somewhere.
+    @Test func coverageAcrossScenariosIsPrintedAndComplete() throws {
+        let coverage = FaultCoverage()
+        let table = FaultTable(
+            monitors: [
+                MonitorSpec("overheat", .limit(channel: "plant.Level", redHigh: 80), persistence: .consecutive(2)),
+                MonitorSpec("sensorSilent", .stale(channel: "plant.Level", timeout: .milliseconds(300))),
+                MonitorSpec("glitchStorm", .event("plant.Glitch"), persistence: .nOfM(3, 5)),
+            ],
+            responses: [
+                ResponseSpec("coolDown", on: "overheat", actions: [.command("plant.POWER", [.bool(false)])]),
+                ResponseSpec("goSafe", on: "sensorSilent", level: .system, actions: [.safe]),
+            ])
+        let scenarios: [(String, (FaultRig) -> Void)] = [
+            ("overheat", { rig in rig.plant.level = 95; rig.step(3) }),
+            ("dead sensor", { rig in rig.plant.level = nil; rig.step(5) }),
+            ("glitch storm", { rig in for _ in 0..<3 { rig.plant.glitches = 1; rig.step() } }),
+            ("nominal", { rig in rig.step(10) }),
+        ]
+        for (name, run) in scenarios {
+            let rig = try FaultRig(table)
+            rig.step()
+            run(rig)
+            coverage.record(rig.faults, scenario: name)
+        }
+        print(coverage.report())
+        #expect(coverage.unfired.isEmpty)
+        #expect(coverage.scenarios(firing: "goSafe") == ["dead sensor"])
+        #expect(coverage.scenarios(firing: "nominal").isEmpty)
     }
 }

@@ -65,9 +65,11 @@ public struct FlightDictionary: Sendable {
     public var constants: [DictionaryConstant]
     public var rateGroups: [RateGroupEntry]
     public var topics: [(id: TopicID, name: String, messageType: String, subscribers: [SubscriptionStats])]
+    /// The fault tables the topology's fault managers run (component name, table).
+    public var faultTables: [(component: String, table: FaultTable)] = []
 
     /// The version of Regolith's dictionary JSON form.
-    public static let regolithFormatVersion = "1.0.0"
+    public static let regolithFormatVersion = "1.1.0"
     /// The Regolith release this dictionary came from.
     public static let frameworkVersion = "0.1.0"
 
@@ -126,6 +128,7 @@ extension Topology {
             enums: enums.values.sorted { $0.qualifiedName < $1.qualifiedName },
             constants: constants,
             rateGroups: groups,
-            topics: bus.topics.map { ($0.id, $0.name, $0.messageType, $0.subscriptionStats) })
+            topics: bus.topics.map { ($0.id, $0.name, $0.messageType, $0.subscriptionStats) },
+            faultTables: members.compactMap { m in (m.component as? FaultManager).map { (m.component.name, $0.table) } })
     }
 }
