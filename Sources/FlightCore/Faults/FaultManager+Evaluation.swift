@@ -1,5 +1,5 @@
 /// The tick path: monitors sampled, states moved, responses fired. No allocation,
-/// no strings; every loop is bounded by the table's size or the event log's capacity.
+/// no strings; every loop is bounded by the table's size.
 extension FaultManager {
     public func tick(_ context: TickContext) {
         let now = context.time.totalMicroseconds

@@ -139,9 +139,11 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
     var actions: ContiguousArray<Action> = []
     /// (opcode, modes) sorted by opcode.
     var lockouts: ContiguousArray<(opcode: UInt32, modes: ModeSet)> = []
-    unowned(unsafe) var telemetry: TelemetryStore? = nil
-    unowned(unsafe) var eventLog: EventLog? = nil
-    unowned(unsafe) var dispatcher: CommandDispatcher? = nil
+    // The services it reads each tick, held strongly (they hold no reference back); the
+    // dispatcher weakly, because its command table holds the fault manager.
+    var telemetry: TelemetryStore? = nil
+    var eventLog: EventLog? = nil
+    weak var dispatcher: CommandDispatcher? = nil
     /// Transitions recorded during a pass, reported after it; three per monitor preallocated.
     var transitions: ContiguousArray<(monitor: Int, from: MonitorState, to: MonitorState, value: Double, commanded: Bool)> = []
     var transitionCount = 0

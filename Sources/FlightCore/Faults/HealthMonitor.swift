@@ -34,7 +34,8 @@ public final class HealthMonitor: Component, TopologyBinding {
         var lastPing: UInt64 = 0
     }
     private var watched: ContiguousArray<Watched> = []
-    private unowned(unsafe) var scheduler: Scheduler? = nil
+    /// Weak: the scheduler's rate groups hold the health monitor.
+    private weak var scheduler: Scheduler? = nil
     private var enabled = true
     private var key: UInt32 = 0
     private var warningCycles: UInt32 = 3

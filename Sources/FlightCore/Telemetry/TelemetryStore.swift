@@ -144,23 +144,6 @@ public final class TelemetryStore: Component {
 
     public func slot(_ id: ChannelID) -> Slot? { indexByID[id].map { slots[$0] } }
 
-    /// What a monitor needs of a slot, in one access. No allocation.
-    struct Reading {
-        var value: Double
-        var time: UInt64
-        var lastWrite: UInt64
-        var samples: UInt64
-        var written: Bool
-    }
-
-    @inline(__always)
-    func reading(slot i: Int) -> Reading {
-        slots.withUnsafeBufferPointer { p in
-            // Field by field through the pointer: copying the whole slot would retain its name.
-            Reading(value: p[i].value.doubleValue, time: p[i].time.totalMicroseconds, lastWrite: p[i].lastWrite.totalMicroseconds, samples: p[i].samples, written: p[i].written)
-        }
-    }
-
     /// Calls `body` for each channel written since the last drain, in id-registration order,
     /// and marks them drained. This is what a downlink calls.
     public func drainPending(_ body: (ChannelID, FlightValue, FlightTime) -> Void) {
