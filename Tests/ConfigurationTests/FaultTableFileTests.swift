@@ -217,4 +217,19 @@ enum ExampleLander {
         let problems = [FaultTableProblem(FaultTablePath(.monitor(0), "channel"), "unknown channel 'plant.Nope'")]
         #expect(file.located(problems).map(\.description) == ["t.yaml:3:14: error: unknown channel 'plant.Nope'"])
     }
+
+    @Test func bareYesNoOnOffAreBooleansAndQuotedNamesAreConstants() throws {
+        let file = FaultTableFile(text: """
+            monitors:
+              - {name: a, channel: engine.Armed, expect: on}
+              - {name: b, channel: engine.State, expect: "OFF"}
+              - {name: c, channel: engine.State, expect: FAILED}
+            """, file: "q.yaml")
+        #expect(file.structuralErrors.isEmpty)
+        #expect(file.table.monitors.map(\.kind) == [
+            .expected(channel: "engine.Armed", value: .bool(true)),
+            .expected(channel: "engine.State", value: .constant("OFF")),
+            .expected(channel: "engine.State", value: .constant("FAILED")),
+        ])
+    }
 }
