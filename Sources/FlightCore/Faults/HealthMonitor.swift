@@ -13,9 +13,9 @@ public protocol PingResponder: AnyObject {
 /// cycles a `HealthPingWarning` (WARNING_HI), at `PING_FATAL` a `HealthPingLate` (FATAL),
 /// and when it answers again a `HealthPingRecovered`. The fault manager watches these events.
 ///
-/// One ping cycle is one tick of the health component, so its thresholds are in its own
-/// periods; a component whose group runs more slowly than the warning threshold allows is
-/// refused at build (it would warn on every cycle).
+/// One ping cycle is one tick of the health component. The thresholds count the component's
+/// own runs: for a component whose group runs more slowly than the health component, each
+/// threshold is multiplied by the health cycles in one of its periods (rounded up).
 public final class HealthMonitor: Component, TopologyBinding {
     public let name: String
     public var ports = ComponentPorts.unwired
@@ -29,6 +29,9 @@ public final class HealthMonitor: Component, TopologyBinding {
         let component: any Component
         let responder: (any PingResponder)?
         let unit: Int
+        /// Health cycles per run of the component's group (at least 1): thresholds are in the
+        /// component's own runs, so a 1 Hz component is not late after three 10 Hz cycles.
+        let scale: UInt32
         var enabled = true
         var misses: UInt32 = 0
         var lastPing: UInt64 = 0
@@ -106,10 +109,11 @@ public final class HealthMonitor: Component, TopologyBinding {
                 problems.append("watches '\(n)', which is in no rate group (only active components answer pings)")
                 continue
             }
-            if let cycle, let p = topology.scheduler.period(ofUnit: unit), p > cycle * Int64(warningCycles) {
-                problems.append("watches '\(n)', whose group runs every \(p.seconds) s, longer than the warning threshold of \(warningCycles) ping cycles of \(cycle.seconds) s")
+            var scale: UInt32 = 1
+            if let cycle, let p = topology.scheduler.period(ofUnit: unit), p > cycle {
+                scale = UInt32(clamping: (p.nanoseconds + cycle.nanoseconds - 1) / cycle.nanoseconds)
             }
-            list.append(Watched(component: c, responder: c as? any PingResponder, unit: unit))
+            list.append(Watched(component: c, responder: c as? any PingResponder, unit: unit, scale: scale))
         }
         if !problems.isEmpty { throw .bindingFailed(component: name, problems: problems) }
         watched = list
@@ -136,17 +140,18 @@ public final class HealthMonitor: Component, TopologyBinding {
                 let w = watched[i]
                 var answered = scheduler.lastRun(ofUnit: w.unit) > w.lastPing || w.lastPing == 0
                 if answered, let r = w.responder { answered = r.answerPing(key) == key }
+                let warnAt = warningCycles &* w.scale, fatalAt = fatalCycles &* w.scale
                 if answered {
-                    if w.misses >= warningCycles { ports.log(Event.recovered, .enumeration(Int32(i)), .u32(w.misses)) }
+                    if w.misses >= warnAt { ports.log(Event.recovered, .enumeration(Int32(i)), .u32(w.misses)) }
                     watched[i].misses = 0
                 } else {
                     let m = w.misses &+ 1
                     watched[i].misses = m
-                    if m == warningCycles {
+                    if m == warnAt {
                         warnings &+= 1
                         ports.log(Event.warning, .enumeration(Int32(i)), .u32(m))
                     }
-                    if m == fatalCycles {
+                    if m == fatalAt {
                         fatals &+= 1
                         ports.log(Event.late, .enumeration(Int32(i)), .u32(m))
                     }
