@@ -214,10 +214,8 @@ struct Executive {
         b.add(RateGroup("slowGroup", slow), divisor: 10, offset: 5)
         // The fault group runs in the same slot, right after "slow": a slip skips the ticks after
         // a slot, never the slot itself (unless the machine stalls for 10 ms), so it runs ~10 times.
-        // Health's thresholds leave room for the 10 Hz core services (3 cycles would be 30 ms).
         let protection = b.addFaultProtection(
-            modes: SystemMode(modes: ["STANDBY", "SAFE"], initial: "STANDBY"), table: .core, divisor: 10, offset: 5,
-            healthWarning: 20, healthFatal: 40)
+            modes: SystemMode(modes: ["STANDBY", "SAFE"], initial: "STANDBY"), table: .core, divisor: 10, offset: 5)
         let t = try b.build()
         t.realTime().run(ticks: 100)
         #expect(t.scheduler.cycleSlips > 0)
