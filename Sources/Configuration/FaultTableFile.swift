@@ -116,6 +116,9 @@ struct FaultTableParser {
     static let monitorKeys = ["name", "summary", "channel", "tolerance", "persistence", "clear", "level", "modes", "latching", "enabled"] + kindKeys
     static let responseKeys = ["name", "summary", "on", "level", "after", "cooldown", "limit", "modes", "enabled", "do"]
     static let levels = ["device", "subsystem", "system"]
+    /// Durations a table may give, in seconds (a year; and negative ones, which the table's
+    /// check refuses with its own message); beyond, nanoseconds would not fit 64 bits.
+    static let durations: ClosedRange<Double> = -31_536_000...31_536_000
     static let severities: [String: EventSeverity] = ["FATAL": .fatal, "WARNING_HI": .warningHigh, "WARNING_LO": .warningLow, "ACTIVITY_HI": .activityHigh]
 
     init(file: String) { self.file = file }
@@ -237,7 +240,7 @@ struct FaultTableParser {
             guard let r = attempt({ () throws(ConfigurationError) in try node.double() }) else { return nil }
             return .delta(channel: channel, maxRate: r)
         case "stale":
-            guard let s = attempt({ () throws(ConfigurationError) in try node.double() }) else { return nil }
+            guard let s = attempt({ () throws(ConfigurationError) in try node.double(in: Self.durations, units: "s") }) else { return nil }
             return .stale(channel: channel, timeout: .seconds(s))
         case "event":
             guard let e = attempt({ () throws(ConfigurationError) in try node.string() }) else { return nil }
@@ -303,8 +306,8 @@ struct FaultTableParser {
         var spec = ResponseSpec(name, on: on, actions: actions)
         spec.summary = attempt { () throws(ConfigurationError) in try m.optional("summary")?.string() ?? "" } ?? ""
         if let l = m.optional("level") { spec.level = level(l) ?? .device }
-        if let a = m.optional("after") { spec.after = .seconds(attempt { () throws(ConfigurationError) in try a.double() } ?? 0) }
-        if let c = m.optional("cooldown") { spec.cooldown = .seconds(attempt { () throws(ConfigurationError) in try c.double() } ?? 0) }
+        if let a = m.optional("after") { spec.after = .seconds(attempt { () throws(ConfigurationError) in try a.double(in: Self.durations, units: "s") } ?? 0) }
+        if let c = m.optional("cooldown") { spec.cooldown = .seconds(attempt { () throws(ConfigurationError) in try c.double(in: Self.durations, units: "s") } ?? 0) }
         if let l = m.optional("limit") { spec.limit = attempt { () throws(ConfigurationError) in try l.int() } }
         if let ms = m.optional("modes") { spec.modes = names(ms) }
         if let e = m.optional("enabled") { spec.enabled = attempt { () throws(ConfigurationError) in try e.bool() } ?? true }

@@ -232,4 +232,46 @@ enum ExampleLander {
             .expected(channel: "engine.State", value: .constant("FAILED")),
         ])
     }
+
+    /// Nothing from outside may crash the process: the example table, mangled six hundred
+    /// ways (bytes replaced, lines dropped or repeated, numbers made huge), only ever gives
+    /// errors. Seeded, so a failure repeats.
+    @Test func mangledTablesGiveErrorsNeverACrash() throws {
+        let context = try ExampleLander.context()
+        let original = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
+        let lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let junk = ["1e308", "-1e308", "9223372036854775807", "-0", "0x7fffffff", "nan", ".inf", "[", "{", "}", ":", "- ", "\"", "&a", "*a", "~", "SAFE", "", "\t"]
+        var random = SeededRandom(seed: 7)
+        var errorsSeen = 0, cleanRuns = 0
+        for _ in 0..<600 {
+            var mangled = lines
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let i = Int.random(in: 0..<mangled.count, using: &random)
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: mangled.remove(at: i)
+                case 1: mangled.insert(mangled[i], at: i)
+                case 2:
+                    // Replace the value after a colon, or append junk.
+                    let line = mangled[i]
+                    let j = junk[Int.random(in: 0..<junk.count, using: &random)]
+                    if let colon = line.firstIndex(of: ":") { mangled[i] = String(line[...colon]) + " " + j } else { mangled[i] = line + j }
+                default:
+                    var bytes = Array(mangled[i].utf8)
+                    if !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x20...0x7E, using: &random) }
+                    mangled[i] = String(decoding: bytes, as: UTF8.self)
+                }
+            }
+            let file = FaultTableFile(text: mangled.joined(separator: "\n"), file: "m.yaml")
+            let errors = file.errors(in: context)
+            errorsSeen += errors.count
+            // A table that checks clean must also bind and run.
+            if errors.isEmpty {
+                let (topology, _) = try ExampleLander.topology(table: file.table)
+                topology.lockstep().step(5)
+                cleanRuns += 1
+            }
+        }
+        #expect(errorsSeen > 300)
+        #expect(cleanRuns > 0)  // some mangling leaves a valid table: it binds and runs
+    }
 }

@@ -186,7 +186,7 @@ extension FaultTable {
             if monitorIndex[r.monitor] == nil { fail(at("on"), "unknown monitor '\(r.monitor)'\(nameHint(r.monitor, monitorNames))") }
             if r.after.nanoseconds < 0 { fail(at("after"), "'after' must not be negative") }
             if r.cooldown.nanoseconds < 0 { fail(at("cooldown"), "cooldown must not be negative") }
-            if let l = r.limit, l < 1 { fail(at("limit"), "limit \(l) must be at least 1 firing") }
+            if let l = r.limit, l < 1 || l > Int(UInt32.max) { fail(at("limit"), "limit \(l) must be in 1...\(UInt32.max) firings") }
             if r.actions.isEmpty { fail(at("actions"), "a response needs at least one action") }
             checkModes(r.modes, at("modes"))
             for (k, a) in r.actions.enumerated() {
@@ -292,7 +292,7 @@ func resolve(_ v: FaultValue, as t: FlightType) -> Result<Double, FaultResolveFa
         guard let x = e.value(of: c) else { return .failure(.init("'\(c)' is not a constant of \(e.qualifiedName)\(nameHint(c, e.names)) (constants: \(e.names.joined(separator: ", ")))")) }
         return .success(Double(x))
     case (.number(let d), .enumeration(let e)):
-        guard d == d.rounded(), e.contains(Int64(d)) else { return .failure(.init("\(fmt(d)) is not a value of \(e.qualifiedName)")) }
+        guard let x = Int64(exactly: d), e.contains(x) else { return .failure(.init("\(fmt(d)) is not a value of \(e.qualifiedName)")) }
         return .success(d)
     default:
         return .failure(.init("\(v) is not a value of type \(t.fprimeName)"))
