@@ -27,12 +27,23 @@ public final class LanderNavigator: Component {
     public private(set) var mass: Double
     public private(set) var initialized = false
     private var lastIMU: UInt64?
+    private var lastIMUCounter: UInt8?
+    /// The IMU's sample period (s): 100 Hz.
+    public var imuPeriod = 0.01
     private var lastValidIMU: FlightTime?
     private var lastTick: FlightTime?
     private var imuFailover = false
     private var thrust = 0.0
     private var commandedAxis = SIMD3<Double>(0, 0, 1)
     private var specificForce = Double.nan
+    private var bodyRate = 0.0
+    /// The altimeter/velocimeter is used only while the body turns slower than this (rad/s):
+    /// a beam measured 50 ms before the tick, during a 10 deg/s slew at orbital speed, is
+    /// pointed wrong by half a degree, which is 15 m/s of velocity (seen in the closed loop).
+    public var beamRateLimit = 1.0 * Double.pi / 180
+    /// The velocimeter is used below this speed (m/s): Doppler velocimeters lock at
+    /// approach speeds, and the time skew above grows with speed.
+    public var velocimeterMaxSpeed = 400.0
     private var groundSlope = Double.nan
     private var altimeterUsed = false
     private var imuTimeout = FlightDuration.milliseconds(100)
@@ -120,10 +131,15 @@ public final class LanderNavigator: Component {
 
         var usedIMU = false
         while let s = imu.receive() {
-            let dt = lastIMU.map { s.time > $0 ? min(Double(s.time - $0) / 1e9, 0.1) : 0 } ?? 0
+            // Each sample stands for one IMU period, and a gap in the device's counter for the
+            // periods missed (capped): arrival times jitter by a tick, the device's clock does not.
+            let missed = lastIMUCounter.map { Int(s.deviceCounter &- $0) } ?? 1
+            lastIMUCounter = s.deviceCounter
             lastIMU = s.time
-            guard s.valid, dt > 0 else { continue }
+            let dt = imuPeriod * Double(min(max(missed, 1), 10))
+            guard s.valid else { continue }
             navigation.propagate(specificForce: s.specificForce, rate: s.angularRate, dt: dt)
+            bodyRate = Missions.length(s.angularRate)
             specificForce = Missions.length(s.specificForce)
             lastValidIMU = now
             usedIMU = true
@@ -152,6 +168,10 @@ public final class LanderNavigator: Component {
             ranges = (r(0), r(1), r(2), r(3))
             rates = (v(0), v(1), v(2), v(3))
             let rangeList = CollectionOfFour(ranges)
+            guard bodyRate <= beamRateLimit else {
+                altimeterUsed = false
+                continue
+            }
             let verdict = navigation.correctAltitude(ranges: rangeList)
             switch verdict {
             case .accepted: altimeterUsed = true
@@ -163,7 +183,9 @@ public final class LanderNavigator: Component {
                 ports.log(Event.altimeterReacquired, .f64(jump))
             case .noData: altimeterUsed = false
             }
-            _ = navigation.correctVelocity(rangeRates: CollectionOfFour(rates))
+            if Missions.length(navigation.velocity) <= velocimeterMaxSpeed {
+                _ = navigation.correctVelocity(rangeRates: CollectionOfFour(rates))
+            }
             groundSlope = GroundSlope.estimate(
                 ranges: rangeList, beams: navigation.configuration.beams, attitude: navigation.attitude, up: navigation.up) ?? .nan
         }
