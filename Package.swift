@@ -29,6 +29,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Ground: the packet archive (SQLite, write-ahead logging).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The part that would fly: no Foundation, no packages.
@@ -57,7 +59,8 @@ let package = Package(
             dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices", "Sequencing"],
             swiftSettings: strict),
         .target(
-            name: "Ground", dependencies: ["FlightCore", "FlightWire", "FlightHAL"],
+            name: "Ground",
+            dependencies: ["FlightCore", "FlightWire", "FlightHAL", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         // The CLI: subcommands in a library so tests can check parsing and help text.
         .target(
@@ -119,5 +122,8 @@ let package = Package(
 
         // Simulator: tests
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator"], swiftSettings: strict),
+
+        // Ground link: tests of the ground tools (archive, console, link) with real parts.
+        .testTarget(name: "GroundTests", dependencies: ["Ground", "FlightHAL", "FlightWire"], swiftSettings: strict),
     ]
 )

@@ -1,18 +1,40 @@
 public import ArgumentParser
 public import FlightCore
+public import FlightHAL
+import FlightWire
 
 /// The flight topologies the CLI knows by name. Missions add theirs when they land.
 public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable {
-    /// The core services alone: dispatcher, event log, telemetry, parameters, bus, scheduler.
+    /// The core services alone: dispatcher, event log, telemetry, parameters, bus, scheduler,
+    /// and the ground interface (its link unconnected unless one is given).
     case core
 
-    public func build() throws -> Topology {
+    /// Base id of the ground interface component in every topology.
+    public static let groundBaseID: UInt32 = 0x0700
+
+    /// Builds the topology. Its ground interface drives `groundLink` (none: a link that is
+    /// never open); the data-link constants (`ComCfg.SpacecraftId`, `ComCfg.TmFrameFixedSize`)
+    /// go into the dictionary so fprime-gds frames with the same ones.
+    public func build(groundLink: (any ByteLink)? = nil, ground: GroundInterface.Configuration = .init()) throws -> Topology {
         switch self {
         case .core:
-            let builder = TopologyBuilder(name: "RegolithCore", baseRate: 100, coreRate: 10)
-            return try builder.build()
+            var builder = TopologyBuilder(name: "RegolithCore", baseRate: 100, coreRate: 10)
+            let groundIf = try GroundInterface(
+                link: groundLink ?? UnconnectedByteLink(), configuration: ground, dispatcher: builder.dispatcher,
+                telemetry: builder.telemetry, events: builder.events)
+            builder.add(groundIf, baseID: Self.groundBaseID)
+            // 50 Hz, between the core group's ticks.
+            builder.add(RateGroup("ground", groundIf), divisor: 2, offset: 1)
+            let topology = try builder.build()
+            topology.constants = ground.dataLink.dictionaryConstants
+            return topology
         }
     }
+}
+
+extension Topology {
+    /// The topology's ground interface, if it has one.
+    var groundInterface: GroundInterface? { members.lazy.compactMap { $0.component as? GroundInterface }.first }
 }
 
 /// Chooses which topology a subcommand works on.
