@@ -6,15 +6,6 @@ extension GroundInterface {
     static let maxPacketSize = SpacePacketHeader.size + 2 + 4 + FlightTime.wireSize + EventArguments.capacity * 8
 
     func downlink(linkUp: Bool) {
-        let reconnects = link.statistics.reconnects
-        if reconnects != lastReconnects {
-            lastReconnects = reconnects
-            if sentOffset > 0 {
-                // The new connection must not start with the tail of a frame.
-                popFrame()
-                counts.framesAbandoned &+= 1
-            }
-        }
         transmit()
         guard linkUp else { return }
         framesThisTick = 0

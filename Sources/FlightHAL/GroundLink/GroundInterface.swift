@@ -71,6 +71,11 @@ public final class GroundInterface: Component {
     var lastReconnects: UInt64 = 0
     var wasUp = false
     var framesThisTick = 0
+    /// Ticks since the last byte arrived while a partial frame is held.
+    var stalledTicks = 0
+    /// After this many ticks without bytes, a held partial frame is given up one byte per
+    /// tick (a garbage header must not hold up the real frames behind it).
+    public var stallTicks = 25
 
     /// Counters, all visible as telemetry.
     public struct Counts: Equatable, Sendable {
@@ -132,6 +137,17 @@ public final class GroundInterface: Component {
             ports.log(up ? Event.linkUp : Event.linkDown)
             wasUp = up
         }
+        let reconnects = link.statistics.reconnects
+        if reconnects != lastReconnects {
+            // A new connection: its stream continues neither the old partial TC frame nor a
+            // partly sent TM frame.
+            lastReconnects = reconnects
+            accumulator.reset()
+            if sentOffset > 0 {
+                popFrame()
+                counts.framesAbandoned &+= 1
+            }
+        }
         uplink()
         downlink(linkUp: up)
         report()
@@ -147,6 +163,12 @@ public final class GroundInterface: Component {
             guard n > 0 else { break }
             budget -= n
             accumulator.ingest(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n])) { frame in accept(frame) }
+        }
+        if budget < configuration.uplinkBytesPerTick || accumulator.bytesPending == 0 {
+            stalledTicks = 0
+        } else {
+            stalledTicks += 1
+            if stalledTicks >= stallTicks { accumulator.resynchronize { frame in accept(frame) } }
         }
         let skipped = accumulator.counts.bytesSkipped - skippedBefore
         if skipped > 0 { ports.log(Event.uplinkGarbage, .u32(UInt32(clamping: skipped))) }

@@ -70,6 +70,24 @@ public struct TCFrameAccumulator {
         }
     }
 
+    /// Drops the bytes held (counted as skipped): for a new connection, whose stream must not
+    /// continue the old one's partial frame.
+    public mutating func reset() {
+        counts.bytesSkipped += end - start
+        start = 0
+        end = 0
+    }
+
+    /// Skips one held byte and scans again: for when a plausible header (possibly garbage)
+    /// claims more bytes than have come for a while, so that a real frame behind it is not
+    /// held up until the stream happens to supply the claimed length.
+    public mutating func resynchronize(deliver: (TCFrame) -> Void) {
+        guard end > start else { return }
+        counts.bytesSkipped += 1
+        start += 1
+        scan(deliver: deliver)
+    }
+
     mutating func compact() {
         guard start > 0 else { return }
         let (s, e) = (start, end)
