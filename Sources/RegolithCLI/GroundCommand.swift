@@ -33,7 +33,7 @@ struct GroundCommand: ParsableCommand {
     @Option(help: "A command line to send once the link is open (repeatable).")
     var command: [String] = []
 
-    @Option(help: "Stop after this many seconds (default: until SIGINT or end of input with --exit-on-eof).")
+    @Option(help: "Stop after this many seconds (default: run until SIGINT or SIGTERM).")
     var seconds: Double?
 
     @Flag(help: "Show events and command results only, not every telemetry sample.")

@@ -12,7 +12,12 @@ struct RunCommand: ParsableCommand {
         discussion: """
             lockstep steps simulated time as fast as the machine allows (bit-for-bit repeatable); \
             realtime runs a dedicated thread on absolute clock_nanosleep deadlines and reports its \
-            wake-up lateness, cycle slips and per-rate-group execution times.
+            wake-up lateness, cycle slips and per-rate-group execution times. --ground connects the \
+            ground interface to fprime-gds or `regolith ground` (realtime only): tcp:HOST:PORT \
+            connects (fprime-gds listens on tcp:127.0.0.1:50000 by default), listen:[HOST:]PORT \
+            listens (on loopback unless HOST is given), serial:PATH[@BAUD] uses a serial port. With \
+            --auth-key-file every command must be signed, which fprime-gds cannot do (see \
+            docs/ground.md). SIGINT or SIGTERM ends a realtime run early, with its report.
             """)
 
     enum Executive: String, ExpressibleByArgument, CaseIterable { case lockstep, realtime }

@@ -23,6 +23,9 @@ import Testing
               ports                   List serial ports with their transport and USB ids.
               can                     Dump or send CAN frames on a SocketCAN, SLCAN or simulated bus link.
               simbus                  Run the cross-process simulated CAN bus.
+              ground                  Command a running flight software and watch, archive its telemetry and
+                                      events.
+              archive                 Query, export and plot a ground archive.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
@@ -34,9 +37,14 @@ import Testing
 
             lockstep steps simulated time as fast as the machine allows (bit-for-bit repeatable); realtime runs
             a dedicated thread on absolute clock_nanosleep deadlines and reports its wake-up lateness, cycle
-            slips and per-rate-group execution times.
+            slips and per-rate-group execution times. --ground connects the ground interface to fprime-gds or
+            `regolith ground` (realtime only): tcp:HOST:PORT connects (fprime-gds listens on
+            tcp:127.0.0.1:50000 by default), listen:[HOST:]PORT listens (on loopback unless HOST is given),
+            serial:PATH[@BAUD] uses a serial port. With --auth-key-file every command must be signed, which
+            fprime-gds cannot do (see docs/ground.md). SIGINT or SIGTERM ends a realtime run early, with its
+            report.
 
-            USAGE: regolith run [--topology <topology>] [--executive <executive>] [--seconds <seconds>] [--fifo <fifo>]
+            USAGE: regolith run [--topology <topology>] [--executive <executive>] [--seconds <seconds>] [--fifo <fifo>] [--ground <ground>] [--auth-key-file <auth-key-file>]
 
             OPTIONS:
               -t, --topology <topology>
@@ -46,6 +54,10 @@ import Testing
                                       lockstep)
               -s, --seconds <seconds> Flight seconds to run. (default: 5.0)
               --fifo <fifo>           Ask for SCHED_FIFO at this priority (1-99) with the real-time executive.
+              --ground <ground>       Ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].
+              --auth-key-file <auth-key-file>
+                                      File holding the command authentication key in hex; commands must then be
+                                      signed.
               --version               Show the version.
               -h, --help              Show help information.
 
@@ -74,6 +86,58 @@ import Testing
 
             """)
     }
+
+    @Test func groundHelp() {
+        #expect(RegolithCommand.helpMessage(for: GroundCommand.self, columns: 100) == """
+            OVERVIEW: Command a running flight software and watch, archive its telemetry and events.
+
+            Connects over the ground link (the other end of `regolith run --ground`): tcp:HOST:PORT connects,
+            listen:[HOST:]PORT listens (loopback unless HOST is given), serial:PATH[@BAUD] opens a serial port.
+            Commands (`NAME arg ...`, e.g. `cmdDisp.CMD_NO_OP`) come from --command and from standard input,
+            one per line, and are checked against the dictionary before they are sent. Every downlinked packet
+            is shown and, with --archive, committed to an SQLite archive at least every 100 ms (WAL mode: a
+            killed ground loses nothing committed; read it back with `regolith archive`).
+
+            USAGE: regolith ground [--topology <topology>] --link <link> [--archive <archive>] [--key-file <key-file>] [--command <command> ...] [--seconds <seconds>] [--quiet] [--no-stdin]
+
+            OPTIONS:
+              -t, --topology <topology>
+                                      The flight topology to use. (values: core; default: core)
+              --link <link>           The ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].
+              --archive <archive>     Archive every packet into this SQLite file (created if absent, appended
+                                      to otherwise).
+              --key-file <key-file>   File holding the command authentication key in hex: sign every command.
+              --command <command>     A command line to send once the link is open (repeatable).
+              --seconds <seconds>     Stop after this many seconds (default: run until SIGINT or SIGTERM).
+              --quiet                 Show events and command results only, not every telemetry sample.
+              --no-stdin              Do not read commands from standard input.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test func archivePlotHelp() {
+        #expect(RegolithCommand.helpMessage(for: ArchivePlot.self, columns: 100) == """
+            OVERVIEW: Plot channels over flight time as an SVG file.
+
+            USAGE: regolith archive plot <file> [--name <name> ...] [--from <from>] [--to <to>] [--limit <limit>] --output <output> [--title <title>]
+
+            ARGUMENTS:
+              <file>                  The archive file.
+
+            OPTIONS:
+              --name <name>           Only packets of this channel or event name (repeatable).
+              --from <from>           Only packets at or after this flight time (s).
+              --to <to>               Only packets at or before this flight time (s).
+              --limit <limit>         At most this many packets.
+              -o, --output <output>   The SVG file to write.
+              --title <title>         The plot's title (default: the channel names).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
 }
 
 /// Bad arguments are refused with a specific message before anything runs.
@@ -84,6 +148,12 @@ import Testing
         (["run", "--executive", "realtime", "--fifo", "100"], "--fifo must be a priority in 1...99, not 100"),
         (["run", "--fifo", "10"], "--fifo applies to --executive realtime only"),
         (["dict", "export", "--format", "both"], "--format both writes two files: give a directory with --output."),
+        (["run", "--ground", "listen:5000"], "--ground needs --executive realtime (a lockstep run does not keep wall-clock time)"),
+        (["run", "-e", "realtime", "--ground", "udp:1:2"], "invalid link 'udp:1:2': unknown scheme 'udp' (expected tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD])"),
+        (["run", "-e", "realtime", "--ground", "tcp:example.org:1"], "invalid link 'tcp:example.org:1': 'example.org' is not an IPv4 address or localhost (expected tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD])"),
+        (["run", "--auth-key-file", "k"], "--auth-key-file applies to a run with --ground"),
+        (["ground", "--link", "listen:99999"], "invalid link 'listen:99999': port '99999' is not a number in 0...65535 (expected tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD])"),
+        (["archive", "plot", "a.sqlite", "-o", "p.svg"], "name at least one channel with --name"),
     ])
     func refused(arguments: [String], message: String) {
         #expect(throws: (any Error).self) { try RegolithCommand.parseAsRoot(arguments) }

@@ -9,16 +9,20 @@ extension GroundInterface {
         transmit()
         guard linkUp else { return }
         framesThisTick = 0
-        // Events first: they are records that cannot be regenerated.
-        let missed = events.read(from: &eventCursor, limit: configuration.eventsPerTick) { record in
-            guard hasRoom() else { return false }  // the record stays in the log for the next tick
-            guard let info = events.info(record.id) else { return true }  // cannot happen: the log registered it
-            appendPacket(encodeEvent(record, info))
-            return true
-        }
-        if missed > 0 {
-            counts.eventsLost &+= missed
-            ports.log(Event.eventsLost, .u64(missed))
+        // Events first: they are records that cannot be regenerated. With no room the log is
+        // not read at all, so records it overwrites meanwhile are counted (and reported) once,
+        // when there is room again.
+        if hasRoom() {
+            let missed = events.read(from: &eventCursor, limit: configuration.eventsPerTick) { record in
+                guard hasRoom() else { return false }  // the record stays in the log for the next tick
+                guard let info = events.info(record.id) else { return true }  // cannot happen: the log registered it
+                appendPacket(encodeEvent(record, info))
+                return true
+            }
+            if missed > 0 {
+                counts.eventsLost &+= missed
+                ports.log(Event.eventsLost, .u64(missed))
+            }
         }
         // Then channels, resuming where the last tick stopped.
         if !telemetry.drainPending(from: &channelCursor, { id, type, value, time in
