@@ -118,3 +118,37 @@ class TMReader:
             if out:
                 return out
         return out
+
+
+def telemetry_packet(channel: int, seconds: int, micros: int, value: bytes, seq: int = 0) -> bytes:
+    """An F Prime telemetry packet (time base 2, context 0) in a Space Packet (APID 1)."""
+    body = struct.pack(">HI", 1, channel) + struct.pack(">HBII", 2, 0, seconds, micros) + value
+    return space_packet(1, body, telecommand=False, seq=seq & 0x3FFF)
+
+
+def tm_frames(packets, counter_start: int = 0):
+    """Whole packets per TM frame, the rest idle fill; first header pointer 0."""
+    frames = []
+    field = TM_FRAME_SIZE - 8
+    cur = b""
+    count = counter_start
+
+    def close(data):
+        nonlocal count
+        idle_len = field - len(data)
+        if idle_len:
+            assert idle_len >= 7
+            data += struct.pack(">HHH", 0x07FF, 0xC000, idle_len - 7) + b"\x55" * (idle_len - 6)
+        head = struct.pack(">HBBH", (SCID << 4) | (VCID << 1), count & 0xFF, count & 0xFF, 0x1800)
+        frame = head + data
+        frames.append(frame + struct.pack(">H", crc16(frame)))
+        count += 1
+
+    for p in packets:
+        if len(cur) + len(p) > field - 7:
+            close(cur)
+            cur = b""
+        cur += p
+    if cur:
+        close(cur)
+    return frames, count
