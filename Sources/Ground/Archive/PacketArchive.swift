@@ -153,15 +153,18 @@ public final class PacketArchive {
         if let l = query.limit { sql += " LIMIT \(max(l, 0))" }
         do {
             return try queue.read { db in
+                // Columns by position (a name lookup per column per row is most of a read).
                 try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
-                    let item: Int64? = r["item"]
-                    let blob: Data = r["bytes"]
+                    let item: Int64? = r[4]
+                    let blob: Data = r[9]
+                    let kind: Int = r[2]
+                    let apid: Int64 = r[3]
                     return Row(
-                        id: r["id"], received: r["received"],
+                        id: r[0], received: r[1],
                         packet: DecodedPacket(
-                            kind: DecodedPacket.Kind(rawValue: r["kind"]) ?? .other, apid: UInt16(truncatingIfNeeded: r["apid"] as Int64),
-                            item: item.map { UInt32(truncatingIfNeeded: $0) }, name: r["name"], flightTime: r["flight_time"],
-                            value: r["value"], text: r["text"], bytes: [UInt8](blob)))
+                            kind: DecodedPacket.Kind(rawValue: kind) ?? .other, apid: UInt16(truncatingIfNeeded: apid),
+                            item: item.map { UInt32(truncatingIfNeeded: $0) }, name: r[5], flightTime: r[6],
+                            value: r[7], text: r[8], bytes: [UInt8](blob)))
                 }
             }
         } catch {
