@@ -32,8 +32,14 @@ extension GroundInterface {
         }) {
             counts.channelsDeferred &+= 1
         }
-        framer.flush { frame in enqueue(frame) }
         transmit()
+        // Close a partly filled frame with idle fill only when the link has taken everything
+        // else: an idle link gets packets at once, a busy (slow) one gets full frames rather
+        // than bandwidth spent on fill.
+        if queueCount == 0 {
+            framer.flush { frame in enqueue(frame) }
+            transmit()
+        }
     }
 
     /// Room for one more packet of the largest size and the idle frame that closes it.

@@ -77,8 +77,10 @@ public final class GroundStation {
                 wasOpen = open
             }
             if open { sendQueued() }
+            // At most 16 reads per pass, so a stream faster than this loop still gets its
+            // commits on time (the link's ring and TCP push back on the sender meanwhile).
             var got = false
-            while true {
+            for _ in 0..<16 {
                 let n = link.read(into: buffer)
                 guard n > 0 else { break }
                 got = true
