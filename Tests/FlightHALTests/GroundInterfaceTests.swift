@@ -177,3 +177,53 @@ func commandFrame(_ opcode: UInt32, _ args: [UInt8] = [], key: [UInt8]? = nil, c
         #expect(rig.topology.dispatcher.dispatchedCount == 1)
     }
 }
+
+/// A link whose writes take at most `accept` bytes and whose reconnect count the test sets.
+final class ScriptedByteLink: ByteLink, @unchecked Sendable {
+    // @unchecked: used from the test's one thread only.
+    let name = "scripted"
+    var accept = Int.max
+    var reconnects: UInt64 = 0
+    var written: [UInt8] = []
+    var state: LinkState { .open }
+    var statistics: LinkStatistics {
+        var s = LinkStatistics()
+        s.reconnects = reconnects
+        return s
+    }
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int { 0 }
+    func write(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let n = min(bytes.count, accept)
+        written += bytes.prefix(n)
+        return n
+    }
+    func close() {}
+}
+
+@Suite struct GroundInterfaceConnectionTests {
+    @Test func aNewConnectionNeverStartsWithTheTailOfAFrame() throws {
+        let link = ScriptedByteLink()
+        var b = TopologyBuilder(name: "T", baseRate: 100)
+        let g = try GroundInterface(link: link, dispatcher: b.dispatcher, telemetry: b.telemetry, events: b.events)
+        b.add(g, baseID: 0x700)
+        b.add(RateGroup("ground", g), divisor: 2, offset: 1)
+        let exec = try b.build().lockstep()
+        link.accept = 300  // the old connection takes 300 bytes of the first frame, then stalls
+        exec.step(2)
+        #expect(link.written.count == 300)
+        link.accept = 0
+        exec.step(2)
+        // A new connection: the rest of that frame is dropped, the next frame goes whole.
+        link.reconnects = 1
+        link.accept = Int.max
+        link.written = []
+        exec.step(2)
+        #expect(g.counts.framesAbandoned == 1)
+        #expect(link.written.count > 0 && link.written.count % 1024 == 0)
+        link.written.withUnsafeBytes { w in
+            for k in stride(from: 0, to: w.count, by: 1024) {
+                #expect((try? TMFrame.decode(UnsafeRawBufferPointer(rebasing: w[k..<(k + 1024)]), frameSize: 1024)) != nil)
+            }
+        }
+    }
+}

@@ -66,7 +66,8 @@ public final class GroundStation {
     public func run(for seconds: Double? = nil) throws(ArchiveError) {
         let start = Date()
         var lastCommit = Date()
-        var wasOpen = false
+        var wasOpen = link.state.isOpen
+        status("link: \(link.name) \(link.state)")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
         defer { buffer.deallocate() }
         while !control.isStopped {
