@@ -125,5 +125,9 @@ let package = Package(
 
         // Ground link: tests of the ground tools (archive, console, link) with real parts.
         .testTarget(name: "GroundTests", dependencies: ["Ground", "FlightHAL", "FlightWire"], swiftSettings: strict),
+        // Ground link: fuzz target of the whole uplink (`make fuzz`).
+        .executableTarget(
+            name: "FuzzGroundUplink", dependencies: ["FlightCore", "FlightWire", "FlightHAL"],
+            path: "Tests/Fuzz/GroundUplink", swiftSettings: strict),
     ]
 )
