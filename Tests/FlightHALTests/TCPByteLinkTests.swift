@@ -30,8 +30,9 @@ import Testing
     }
 
     @Test func theServerTakesTheNextClientAndCountsTheReconnect() throws {
-        let server = try TCPByteLink.listening(on: TCPEndpoint(host: "127.0.0.1", port: 0))
+        let server = try TCPByteLink.listening(port: 0)  // loopback by default
         defer { server.close() }
+        #expect(server.endpoint.isLoopback)
         let first = TCPByteLink.connecting(to: TCPEndpoint(host: "127.0.0.1", port: server.port))
         #expect(waitUntil { server.state == .open })
         first.close()

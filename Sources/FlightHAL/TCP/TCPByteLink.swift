@@ -35,13 +35,18 @@ public final class TCPByteLink: ByteLink {
     private let listener: Int32  // -1 on the connecting end
     private let retryInterval: Int32
 
-    /// Listens on `endpoint` (default address: loopback) for one client at a time.
+    /// Listens on `endpoint` for one client at a time.
     public static func listening(on endpoint: TCPEndpoint, name: String? = nil, capacity: Int = 64 * 1024) throws(LinkError) -> TCPByteLink {
         switch TCPSocket.listen(endpoint) {
         case .failure(let e): throw e
         case .success(let (fd, port)):
             return TCPByteLink(endpoint: endpoint, port: port, name: name, capacity: capacity, listener: fd, retryInterval: 100)
         }
+    }
+
+    /// Listens on `port` of `host`, loopback unless another address is given.
+    public static func listening(port: UInt16, host: String = TCPEndpoint.loopback, name: String? = nil, capacity: Int = 64 * 1024) throws(LinkError) -> TCPByteLink {
+        try listening(on: TCPEndpoint(host: host, port: port), name: name, capacity: capacity)
     }
 
     /// Connects to `endpoint`; until something listens there the link is `.lost` and keeps
