@@ -59,3 +59,19 @@ import Testing
         #expect(throws: GroundLinkAddress.ParseError.self) { try GroundLinkAddress(parsing: text) }
     }
 }
+
+@Suite struct KeyFileTests {
+    @Test func aHexKeyLoadsAndAnythingElseIsRefusedWithAReason() throws {
+        let good = temporaryPath("good.key")
+        try "00112233445566778899aabbccddeeff\n0011 2233 4455 6677 8899 AABB CCDD EEFF\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let key = try GroundStation.loadKey(path: good)
+        #expect(key.count == 32 && key[0] == 0x00 && key[15] == 0xFF && key[31] == 0xFF)
+        for (text, reason) in [("0011223344556677889", "hexadecimal"), ("zz112233445566778899aabbccddeeff", "hexadecimal"),
+                               ("００112233445566778899aabbccddeeff", "hexadecimal"), ("0011", "use at least 16")] {
+            let p = temporaryPath("bad.key")
+            try text.write(toFile: p, atomically: true, encoding: .utf8)
+            #expect { _ = try GroundStation.loadKey(path: p) } throws: { "\($0)".contains(reason) }
+        }
+        #expect { _ = try GroundStation.loadKey(path: temporaryPath("absent.key")) } throws: { "\($0)".contains("cannot read it") }
+    }
+}

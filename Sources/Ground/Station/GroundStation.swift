@@ -144,14 +144,23 @@ public final class GroundStation {
     /// Reads a key file: 32 or more bytes as hex (whitespace ignored).
     public static func loadKey(path: String) throws(GroundError) -> [UInt8] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .keyFile(path: path, reason: "cannot read it") }
-        let hex = text.filter { !$0.isWhitespace }
-        guard hex.count % 2 == 0, hex.allSatisfy(\.isHexDigit) else { throw .keyFile(path: path, reason: "it must hold the key in hexadecimal") }
+        // ASCII hex digits only (Character.isHexDigit also takes full-width forms).
+        let digits = Array(text.utf8.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x41...0x46: c - 0x41 + 10
+            case 0x61...0x66: c - 0x61 + 10
+            default: nil
+            }
+        }
+        guard digits.count % 2 == 0, digits.allSatisfy({ nibble($0) != nil }) else {
+            throw .keyFile(path: path, reason: "it must hold the key in hexadecimal")
+        }
         var key: [UInt8] = []
-        var i = hex.startIndex
-        while i < hex.endIndex {
-            let j = hex.index(i, offsetBy: 2)
-            key.append(UInt8(hex[i..<j], radix: 16)!)
-            i = j
+        for k in stride(from: 0, to: digits.count, by: 2) {
+            guard let hi = nibble(digits[k]), let lo = nibble(digits[k + 1]) else { break }
+            key.append(hi << 4 | lo)
         }
         guard key.count >= 16 else { throw .keyFile(path: path, reason: "the key is \(key.count) bytes; use at least 16 (32 recommended)") }
         return key
