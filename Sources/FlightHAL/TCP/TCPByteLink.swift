@@ -58,7 +58,7 @@ public final class TCPByteLink: ByteLink {
     private init(endpoint: TCPEndpoint, port: UInt16, name: String?, capacity: Int, listener: Int32, retryInterval: Int32) {
         self.endpoint = endpoint
         self.port = port
-        self.name = name ?? "tcp:\(endpoint)"
+        self.name = name ?? (listener >= 0 ? "listen:\(endpoint)" : "tcp:\(endpoint)")
         self.listener = listener
         self.retryInterval = max(retryInterval, 1)
         ring = SPSCByteRing(capacity: capacity)
