@@ -1,5 +1,5 @@
 public import FlightCore
-public import FlightWire
+import FlightWire
 
 extension GroundInterface {
     public enum Command: UInt32 { case authResetCounter = 0 }
