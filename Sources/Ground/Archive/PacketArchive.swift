@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+import GRDB
 
 /// Every downlinked packet, kept in an SQLite file (through GRDB) in write-ahead-log mode.
 ///

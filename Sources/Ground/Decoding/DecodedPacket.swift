@@ -1,4 +1,4 @@
-public import FlightCore
+import FlightCore
 import Foundation
 import FlightWire
 

@@ -1,5 +1,5 @@
 import Foundation
-public import FlightCore
+import FlightCore
 public import FlightHAL
 public import FlightWire
 import Synchronization
