@@ -21,6 +21,8 @@ struct GroundCommand: ParsableCommand {
 
     @OptionGroup var topologyOptions: TopologyOptions
 
+    @OptionGroup var dataLink: DataLinkOptions
+
     @Option(help: "The ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].")
     var link: String
 
@@ -48,14 +50,14 @@ struct GroundCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dictionary = GroundDictionary(try topologyOptions.topology.build().dictionary())
+        let dictionary = GroundDictionary(try topologyOptions.topology.build(ground: .init(dataLink: dataLink.configuration)).dictionary())
         for line in command { _ = try dictionary.parseCommand(line) }  // refuse bad commands before connecting
         let key = try keyFile.map { try GroundStation.loadKey(path: $0) }
         let store = try archive.map { try PacketArchive(path: $0) }
         let byteLink = try GroundLinkAddress(parsing: link).open()
         defer { byteLink.close() }
         let station = GroundStation(
-            dictionary: dictionary, link: byteLink, archive: store, key: key,
+            dictionary: dictionary, link: byteLink, archive: store, key: key, dataLink: dataLink.configuration,
             output: { print($0) }, status: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         station.showTelemetry = !quiet
         for line in command { station.enqueue(line) }

@@ -36,6 +36,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].")
     var ground: String?
 
+    @OptionGroup var dataLink: DataLinkOptions
+
     @Option(help: "File holding the command authentication key in hex; commands must then be signed.")
     var authKeyFile: String?
 
@@ -51,7 +53,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var groundConfiguration = GroundInterface.Configuration()
+        var groundConfiguration = GroundInterface.Configuration(dataLink: dataLink.configuration)
         if let path = authKeyFile { groundConfiguration.authenticationKey = try GroundStation.loadKey(path: path) }
         let link = try ground.map { try GroundLinkAddress(parsing: $0).open() }
         defer { link?.close() }

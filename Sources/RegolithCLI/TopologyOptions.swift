@@ -42,3 +42,29 @@ struct TopologyOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The flight topology to use.")
     var topology: KnownTopology = .core
 }
+
+/// The ground link's data-link constants. They go into the dictionary (`ComCfg.SpacecraftId`,
+/// `ComCfg.TmFrameFixedSize`), where fprime-gds reads them, so `dict export`, `run` and
+/// `ground` must be given the same ones.
+struct DataLinkOptions: ParsableArguments {
+    @Option(help: "CCSDS spacecraft id of the ground link's frames (0...1023).")
+    var spacecraftId: UInt16 = DataLinkConfiguration.fprimeDefault.spacecraftID
+
+    @Option(help: "Length in bytes of every downlink TM frame.")
+    var tmFrameSize: Int = DataLinkConfiguration.fprimeDefault.tmFrameSize
+
+    var configuration: DataLinkConfiguration {
+        var c = DataLinkConfiguration.fprimeDefault
+        c.spacecraftID = spacecraftId
+        c.tmFrameSize = tmFrameSize
+        return c
+    }
+
+    func validate() throws {
+        guard spacecraftId <= 0x3FF else { throw ValidationError("--spacecraft-id must be in 0...1023, not \(spacecraftId)") }
+        let sizes = (TMFrame.overhead + SpacePacketHeader.size + 1)...TMFrame.maxSize
+        guard sizes.contains(tmFrameSize) else {
+            throw ValidationError("--tm-frame-size must be in \(sizes.lowerBound)...\(sizes.upperBound), not \(tmFrameSize)")
+        }
+    }
+}

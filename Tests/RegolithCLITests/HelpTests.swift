@@ -44,7 +44,7 @@ import Testing
             fprime-gds cannot do (see docs/ground.md). SIGINT or SIGTERM ends a realtime run early, with its
             report.
 
-            USAGE: regolith run [--topology <topology>] [--executive <executive>] [--seconds <seconds>] [--fifo <fifo>] [--ground <ground>] [--auth-key-file <auth-key-file>]
+            USAGE: regolith run [--topology <topology>] [--executive <executive>] [--seconds <seconds>] [--fifo <fifo>] [--ground <ground>] [--spacecraft-id <spacecraft-id>] [--tm-frame-size <tm-frame-size>] [--auth-key-file <auth-key-file>]
 
             OPTIONS:
               -t, --topology <topology>
@@ -55,6 +55,10 @@ import Testing
               -s, --seconds <seconds> Flight seconds to run. (default: 5.0)
               --fifo <fifo>           Ask for SCHED_FIFO at this priority (1-99) with the real-time executive.
               --ground <ground>       Ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].
+              --spacecraft-id <spacecraft-id>
+                                      CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
+              --tm-frame-size <tm-frame-size>
+                                      Length in bytes of every downlink TM frame. (default: 1024)
               --auth-key-file <auth-key-file>
                                       File holding the command authentication key in hex; commands must then be
                                       signed.
@@ -72,11 +76,15 @@ import Testing
             which fprime-gds loads (--dictionary). With --format both, --output names a directory that receives
             <Deployment>Dictionary.json and <Deployment>TopologyDictionary.json.
 
-            USAGE: regolith dict export [--topology <topology>] [--format <format>] [--output <output>] [--summary]
+            USAGE: regolith dict export [--topology <topology>] [--spacecraft-id <spacecraft-id>] [--tm-frame-size <tm-frame-size>] [--format <format>] [--output <output>] [--summary]
 
             OPTIONS:
               -t, --topology <topology>
                                       The flight topology to use. (values: core; default: core)
+              --spacecraft-id <spacecraft-id>
+                                      CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
+              --tm-frame-size <tm-frame-size>
+                                      Length in bytes of every downlink TM frame. (default: 1024)
               -f, --format <format>   Output format: regolith, fprime or both. (values: regolith, fprime, both;
                                       default: regolith)
               -o, --output <output>   Output file (a directory with --format both); standard output when absent.
@@ -98,11 +106,15 @@ import Testing
             is shown and, with --archive, committed to an SQLite archive at least every 100 ms (WAL mode: a
             killed ground loses nothing committed; read it back with `regolith archive`).
 
-            USAGE: regolith ground [--topology <topology>] --link <link> [--archive <archive>] [--key-file <key-file>] [--command <command> ...] [--seconds <seconds>] [--quiet] [--no-stdin]
+            USAGE: regolith ground [--topology <topology>] [--spacecraft-id <spacecraft-id>] [--tm-frame-size <tm-frame-size>] --link <link> [--archive <archive>] [--key-file <key-file>] [--command <command> ...] [--seconds <seconds>] [--quiet] [--no-stdin]
 
             OPTIONS:
               -t, --topology <topology>
                                       The flight topology to use. (values: core; default: core)
+              --spacecraft-id <spacecraft-id>
+                                      CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
+              --tm-frame-size <tm-frame-size>
+                                      Length in bytes of every downlink TM frame. (default: 1024)
               --link <link>           The ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].
               --archive <archive>     Archive every packet into this SQLite file (created if absent, appended
                                       to otherwise).
@@ -154,6 +166,8 @@ import Testing
         (["run", "--auth-key-file", "k"], "--auth-key-file applies to a run with --ground"),
         (["ground", "--link", "listen:99999"], "invalid link 'listen:99999': port '99999' is not a number in 0...65535 (expected tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD])"),
         (["archive", "plot", "a.sqlite", "-o", "p.svg"], "name at least one channel with --name"),
+        (["dict", "export", "--spacecraft-id", "1024"], "--spacecraft-id must be in 0...1023, not 1024"),
+        (["run", "--tm-frame-size", "14"], "--tm-frame-size must be in 15...2054, not 14"),
     ])
     func refused(arguments: [String], message: String) {
         #expect(throws: (any Error).self) { try RegolithCommand.parseAsRoot(arguments) }

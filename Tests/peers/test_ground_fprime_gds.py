@@ -3,6 +3,8 @@
 `regolith run` (real-time executive, core topology) connects its ground interface to
 fprime-gds's `ip` adapter (fprime-gds is the TCP server by default, as for F Prime's
 TcpClient), and fprime-gds runs headless (`-g none -n`) with the dictionary Regolith exports.
+The link uses a spacecraft id and a TM frame size other than fprime-gds's fallbacks, which
+fprime-gds can only know from our dictionary's ComCfg constants.
 The test then drives fprime-gds's own pytest integration API (IntegrationTestAPI): commands go
 by name, and their dispatch/completion events and the resulting telemetry come back decoded
 by fprime-gds. Every process is killed (SIGKILL, whole process group) at the end.
@@ -21,6 +23,9 @@ from conftest import run_regolith
 from ground_support import ProcessGroup, free_port
 
 GROUND_BASE = 0x0700
+# Not fprime-gds's fallbacks (0x44, 1024): fprime-gds frames with these only because it reads
+# them from the dictionary we export (ComCfg.SpacecraftId, ComCfg.TmFrameFixedSize).
+DATA_LINK = ["--spacecraft-id", "291", "--tm-frame-size", "512"]
 AUTH_RESET_COUNTER = GROUND_BASE + 0
 
 
@@ -35,7 +40,7 @@ def fprime_gds_command() -> list:
 def gds(regolith_bin, tmp_path_factory):
     work = tmp_path_factory.mktemp("gds")
     dictionary = work / "RegolithCoreTopologyDictionary.json"
-    run_regolith(regolith_bin, "dict", "export", "--format", "fprime", "--output", str(dictionary))
+    run_regolith(regolith_bin, "dict", "export", "--format", "fprime", "--output", str(dictionary), *DATA_LINK)
     ip_port, tts_port = free_port(), free_port()
     while tts_port == ip_port:
         tts_port = free_port()
@@ -55,7 +60,7 @@ def gds(regolith_bin, tmp_path_factory):
             cwd=work)
         fsw = group.start(
             [regolith_bin, "run", "--executive", "realtime", "--seconds", "300",
-             "--ground", f"tcp:127.0.0.1:{ip_port}"], cwd=work)
+             "--ground", f"tcp:127.0.0.1:{ip_port}", *DATA_LINK], cwd=work)
         # fprime-gds starts its middleware, then its comm adapter (about 6 s in all).
         deadline = time.monotonic() + 60
         pipeline_parser = StandardPipelineParser()
