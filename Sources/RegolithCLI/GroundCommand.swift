@@ -26,6 +26,9 @@ struct GroundCommand: ParsableCommand {
     @Option(help: "The ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].")
     var link: String
 
+    @Option(help: "The flight build's Regolith JSON dictionary (`regolith dict export`), instead of --topology's.")
+    var dictionary: String?
+
     @Option(help: "Archive every packet into this SQLite file (created if absent, appended to otherwise).")
     var archive: String?
 
@@ -50,7 +53,13 @@ struct GroundCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dictionary = GroundDictionary(try topologyOptions.topology.build(ground: .init(dataLink: dataLink.configuration)).dictionary())
+        let dictionary: GroundDictionary
+        if let path = self.dictionary {
+            guard let data = FileManager.default.contents(atPath: path) else { throw GroundError.dictionary("cannot read \(path)") }
+            dictionary = try GroundDictionary(regolithJSON: data)
+        } else {
+            dictionary = GroundDictionary(try topologyOptions.topology.build(ground: .init(dataLink: dataLink.configuration)).dictionary())
+        }
         for line in command { _ = try dictionary.parseCommand(line) }  // refuse bad commands before connecting
         let key = try keyFile.map { try GroundStation.loadKey(path: $0) }
         let store = try archive.map { try PacketArchive(path: $0) }

@@ -1,4 +1,5 @@
 import FlightCore
+import Foundation
 import FlightWire
 import Testing
 
@@ -56,7 +57,7 @@ import Testing
     @Test func downlinkFramesDecodeToNamedValues() throws {
         var framer = try TMFramer()
         var sequencer = SpacePacketSequencer()
-        let channel = Self.dictionary.dictionary.channel(named: "cmdDisp.CommandsDispatched")!
+        let channel = Self.dictionary.channel(named: "cmdDisp.CommandsDispatched")!
         var stream: [UInt8] = [0xFF, 0x00, 0x13]  // garbage before the first frame
         var packet = [UInt8](repeating: 0, count: 64)
         let value: [UInt8] = [0, 0, 0, 42]
@@ -79,5 +80,36 @@ import Testing
         #expect(got.first?.flightTime == 3.25)
         #expect(got.first?.bytes == Array(packet.prefix(n)))
         #expect(codec.bytesSkipped == 3)
+    }
+
+    @Test func theRegolithJSONDictionaryReadsBackToTheSameDictionary() throws {
+        var b = TopologyBuilder(name: "T", baseRate: 100)
+        let flight = try b.build().dictionary()
+        let read = try GroundDictionary(regolithJSON: Data(flight.regolithJSON().utf8))
+        let direct = GroundDictionary(flight)
+        #expect(read.deploymentName == "T")
+        // Equal in everything but enum annotations, which the Regolith JSON does not carry.
+        func plain(_ t: FlightType) -> String {
+            guard case .enumeration(let e) = t else { return t.fprimeName }
+            return "\(e.qualifiedName) \(e.representation) \(e.names) \(e.values)"
+        }
+        func plain(_ a: [ArgumentDefinition]) -> [String] { a.map { "\($0.name) \(plain($0.type)) \(String(describing: $0.range)) \($0.units) \($0.summary)" } }
+        #expect(read.commands.map { "\($0.opcode) \($0.name) \($0.hazardous) \(plain($0.arguments))" } == direct.commands.map { "\($0.opcode) \($0.name) \($0.hazardous) \(plain($0.arguments))" })
+        #expect(read.channels.map { "\($0.id) \($0.name) \(plain($0.type))" } == direct.channels.map { "\($0.id) \($0.name) \(plain($0.type))" })
+        #expect(read.events.map { "\($0.id) \($0.name) \($0.severity) \($0.format) \(plain($0.arguments))" } == direct.events.map { "\($0.id) \($0.name) \($0.severity) \($0.format) \(plain($0.arguments))" })
+        #expect(!read.commands.isEmpty && !read.events.isEmpty)
+        // And it checks command lines the same way.
+        #expect(try read.parseCommand("eventLogger.SET_EVENT_FILTER DIAGNOSTIC false").arguments == direct.parseCommand("eventLogger.SET_EVENT_FILTER DIAGNOSTIC false").arguments)
+    }
+
+    @Test(arguments: [
+        ("[1, 2]", "not a JSON object"),
+        ("{\"format\": \"fprime\"}", "not a Regolith dictionary"),
+        ("{\"format\": \"regolith-dictionary\", \"channels\": [{\"name\": \"a.B\", \"id\": 1, \"type\": {\"type\": \"U128\"}}]}", "a.B: unknown type U128"),
+        ("{\"format\": \"regolith-dictionary\", \"commands\": [{\"name\": \"a.C\", \"opcode\": -1}]}", "a.C: an id must be a U32"),
+        ("{\"format\": \"regolith-dictionary\", \"events\": [{\"name\": \"a.E\", \"id\": 1, \"severity\": \"LOUD\", \"format\": \"\"}]}", "events[0]: needs a name, a severity"),
+    ])
+    func badDictionariesAreRefusedWithWhere(json: String, message: String) {
+        #expect { _ = try GroundDictionary(regolithJSON: Data(json.utf8)) } throws: { "\($0)".contains(message) }
     }
 }

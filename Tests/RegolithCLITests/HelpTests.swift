@@ -106,7 +106,7 @@ import Testing
             is shown and, with --archive, committed to an SQLite archive at least every 100 ms (WAL mode: a
             killed ground loses nothing committed; read it back with `regolith archive`).
 
-            USAGE: regolith ground [--topology <topology>] [--spacecraft-id <spacecraft-id>] [--tm-frame-size <tm-frame-size>] --link <link> [--archive <archive>] [--key-file <key-file>] [--command <command> ...] [--seconds <seconds>] [--quiet] [--no-stdin]
+            USAGE: regolith ground [--topology <topology>] [--spacecraft-id <spacecraft-id>] [--tm-frame-size <tm-frame-size>] --link <link> [--dictionary <dictionary>] [--archive <archive>] [--key-file <key-file>] [--command <command> ...] [--seconds <seconds>] [--quiet] [--no-stdin]
 
             OPTIONS:
               -t, --topology <topology>
@@ -116,6 +116,9 @@ import Testing
               --tm-frame-size <tm-frame-size>
                                       Length in bytes of every downlink TM frame. (default: 1024)
               --link <link>           The ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].
+              --dictionary <dictionary>
+                                      The flight build's Regolith JSON dictionary (`regolith dict export`),
+                                      instead of --topology's.
               --archive <archive>     Archive every packet into this SQLite file (created if absent, appended
                                       to otherwise).
               --key-file <key-file>   File holding the command authentication key in hex: sign every command.

@@ -70,9 +70,9 @@ extension GroundDictionary {
                 guard let ch = channel(id) else { return out }
                 out.name = ch.name
                 var r = ByteReader(valueBytes)
-                if case .success(let v) = FlightValue.deserialize(ch.definition.type, from: &r) {
+                if case .success(let v) = FlightValue.deserialize(ch.type, from: &r) {
                     out.value = v.doubleValue
-                    out.text = Self.describe(v, ch.definition.type)
+                    out.text = Self.describe(v, ch.type)
                 }
             case .event(let id, let time, let argBytes):
                 out.kind = .event
@@ -82,7 +82,7 @@ extension GroundDictionary {
                 out.name = ev.name
                 var r = ByteReader(argBytes)
                 var texts: [String] = []
-                for a in ev.definition.arguments {
+                for a in ev.arguments {
                     if case .string(let max) = a.type {
                         guard case .success(let s) = FlightValue.readString(maxLength: max, from: &r) else { break }
                         texts.append(s)
@@ -91,7 +91,7 @@ extension GroundDictionary {
                         texts.append(Self.describe(v, a.type))
                     }
                 }
-                out.text = "\(ev.definition.severity): " + Self.fill(ev.definition.format, texts)
+                out.text = "\(ev.severity): " + Self.fill(ev.format, texts)
             default:
                 break
             }

@@ -2,36 +2,77 @@ public import FlightCore
 import Foundation
 import FlightWire
 
-/// A flight dictionary indexed for the ground tools: commands by name, channels and events by
-/// id, and what an uplinked command line or a downlinked packet means.
+/// What the ground tools need of a flight dictionary, indexed: commands by name, channels and
+/// events by id. Built from a topology's ``FlightDictionary`` (the same build of `regolith`)
+/// or read from the Regolith JSON dictionary a flight build exported
+/// (``init(regolithJSON:)``, `regolith ground --dictionary`).
 public struct GroundDictionary: Sendable {
-    public let dictionary: FlightDictionary
-    let commandsByName: [String: FlightDictionary.Command]
-    let channelsByID: [ChannelID: FlightDictionary.Channel]
-    let eventsByID: [EventID: FlightDictionary.Event]
-
-    public init(_ dictionary: FlightDictionary) {
-        self.dictionary = dictionary
-        var c: [String: FlightDictionary.Command] = [:]
-        for cmd in dictionary.commands { c[cmd.name] = cmd }
-        commandsByName = c
-        channelsByID = Dictionary(dictionary.channels.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        eventsByID = Dictionary(dictionary.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    public struct Command: Sendable, Equatable {
+        public var opcode: Opcode
+        public var name: String
+        public var arguments: [ArgumentDefinition]
+        public var hazardous: Bool
+        /// The part after the component (`CMD_NO_OP` of `cmdDisp.CMD_NO_OP`).
+        public var mnemonic: String { name.split(separator: ".").last.map(String.init) ?? name }
     }
 
-    public func channel(_ id: ChannelID) -> FlightDictionary.Channel? { channelsByID[id] }
-    public func event(_ id: EventID) -> FlightDictionary.Event? { eventsByID[id] }
+    public struct Channel: Sendable, Equatable {
+        public var id: ChannelID
+        public var name: String
+        public var type: FlightType
+    }
+
+    public struct Event: Sendable, Equatable {
+        public var id: EventID
+        public var name: String
+        public var severity: EventSeverity
+        public var arguments: [ArgumentDefinition]
+        public var format: String
+    }
+
+    public let deploymentName: String
+    public let commands: [Command]
+    public let channels: [Channel]
+    public let events: [Event]
+    let commandsByName: [String: Command]
+    let channelsByID: [ChannelID: Channel]
+    let eventsByID: [EventID: Event]
+
+    public init(deploymentName: String, commands: [Command], channels: [Channel], events: [Event]) {
+        self.deploymentName = deploymentName
+        self.commands = commands
+        self.channels = channels
+        self.events = events
+        commandsByName = Dictionary(commands.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        channelsByID = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        eventsByID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public init(_ dictionary: FlightDictionary) {
+        self.init(
+            deploymentName: dictionary.deploymentName,
+            commands: dictionary.commands.map { Command(opcode: $0.opcode, name: $0.name, arguments: $0.arguments, hazardous: $0.hazardous) },
+            channels: dictionary.channels.map { Channel(id: $0.id, name: $0.name, type: $0.definition.type) },
+            events: dictionary.events.map {
+                Event(id: $0.id, name: $0.name, severity: $0.definition.severity, arguments: $0.definition.arguments, format: $0.definition.format)
+            })
+    }
+
+    public func channel(_ id: ChannelID) -> Channel? { channelsByID[id] }
+    public func event(_ id: EventID) -> Event? { eventsByID[id] }
+    public func command(named name: String) -> Command? { commandsByName[name] }
+    public func channel(named name: String) -> Channel? { channels.first { $0.name == name } }
 
     /// Parses `NAME arg arg …` (arguments separated by spaces; a string argument in double
     /// quotes when it holds spaces) against the dictionary: the command must exist, the
     /// argument count match, and each value parse as its type, fit its type's range and the
     /// argument's declared range, and be a constant of its enum (by name or value).
-    public func parseCommand(_ line: String) throws(GroundError) -> (command: FlightDictionary.Command, arguments: [UInt8]) {
+    public func parseCommand(_ line: String) throws(GroundError) -> (command: Command, arguments: [UInt8]) {
         let words = Self.split(line)
         guard let name = words.first else { throw .badArguments(command: "", reason: "empty command line") }
         guard let cmd = commandsByName[name] else {
             let short = name.split(separator: ".").last.map(String.init) ?? name
-            let near = dictionary.commands.filter { $0.mnemonic.caseInsensitiveCompare(short) == .orderedSame || $0.name.lowercased().contains(short.lowercased()) }.map(\.name).prefix(5)
+            let near = commands.filter { $0.mnemonic.caseInsensitiveCompare(short) == .orderedSame || $0.name.lowercased().contains(short.lowercased()) }.map(\.name).prefix(5)
             throw .unknownCommand(name, suggestions: Array(near))
         }
         let args = Array(words.dropFirst())

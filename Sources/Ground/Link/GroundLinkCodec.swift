@@ -112,6 +112,7 @@ public enum GroundError: Error, CustomStringConvertible {
     case unknownChannel(String)
     case keyFile(path: String, reason: String)
     case linkFailed(String)
+    case dictionary(String)
 
     public var description: String {
         switch self {
@@ -121,6 +122,7 @@ public enum GroundError: Error, CustomStringConvertible {
         case .unknownChannel(let n): "no telemetry channel named '\(n)' in the dictionary"
         case .keyFile(let p, let r): "key file \(p): \(r)"
         case .linkFailed(let r): r
+        case .dictionary(let r): "dictionary: \(r)"
         }
     }
 }
