@@ -92,7 +92,14 @@ class TMReader:
     def packets(self, timeout: float):
         deadline = time.monotonic() + timeout
         out = []
+        previous = self.sock.gettimeout()
         self.sock.settimeout(0.05)
+        try:
+            return self._read(deadline, out)
+        finally:
+            self.sock.settimeout(previous)  # sends on this socket keep their own timeout
+
+    def _read(self, deadline, out):
         while time.monotonic() < deadline:
             try:
                 chunk = self.sock.recv(65536)

@@ -31,7 +31,9 @@ def connect(port: int, timeout: float = 20) -> socket.socket:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return socket.create_connection(("127.0.0.1", port), timeout=2)
+            s = socket.create_connection(("127.0.0.1", port), timeout=2)
+            s.settimeout(60)  # a loaded machine may make the flight software slow to read
+            return s
         except OSError:
             assert time.monotonic() < deadline, "the flight software's ground port never opened"
             time.sleep(0.1)
