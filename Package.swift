@@ -119,5 +119,13 @@ let package = Package(
 
         // Simulator: tests
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator"], swiftSettings: strict),
+
+        // Sequencing: tests (with the malformed-script corpus) and the parser's fuzz target
+        .testTarget(
+            name: "SequencingTests", dependencies: ["Sequencing", "FlightCore"],
+            exclude: ["Corpus", "Scripts"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzSequenceParser", dependencies: ["Sequencing", "FlightCore"],
+            path: "Tests/Fuzz/SequenceParser", swiftSettings: strict),
     ]
 )
