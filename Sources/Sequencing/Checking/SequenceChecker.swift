@@ -411,7 +411,7 @@ struct RoutineChecker {
 
     // MARK: Commands
 
-    func command(_ name: String, _ args: [Argument], at: ScriptLocation, line: Int) -> Node? {
+    func command(_ name: String, _ args: [ScriptArgument], at: ScriptLocation, line: Int) -> Node? {
         guard let cmd = dictionary.command(named: name) else {
             var message = "unknown command '\(name)'"
             if let s = Suggestion.nearest(to: name, in: dictionary.commands.map(\.name)) {
@@ -422,7 +422,7 @@ struct RoutineChecker {
             error(at, message)
             return nil
         }
-        var given: [String: Argument] = [:]
+        var given: [String: ScriptArgument] = [:]
         var ok = true
         for a in args {
             guard cmd.arguments.contains(where: { $0.name == a.name }) else {
@@ -473,7 +473,7 @@ struct RoutineChecker {
     }
 
     /// An argument's bytes, or a placeholder and the variable that fills it at run time.
-    func argument(_ a: Argument, _ def: ArgumentDefinition, command: String) -> (bytes: [UInt8], variable: Int?)? {
+    func argument(_ a: ScriptArgument, _ def: ArgumentDefinition, command: String) -> (bytes: [UInt8], variable: Int?)? {
         let what = "argument '\(a.name)' of '\(command)'"
         let type = def.type
         func encode(_ v: ArgumentValue) -> [UInt8]? {
@@ -582,7 +582,7 @@ struct RoutineChecker {
 
     // MARK: Calls
 
-    mutating func call(_ name: String, _ args: [Argument], at: ScriptLocation, line: Int, depth: Int, clock: inout Clock) -> Node? {
+    mutating func call(_ name: String, _ args: [ScriptArgument], at: ScriptLocation, line: Int, depth: Int, clock: inout Clock) -> Node? {
         if let k = chain.firstIndex(of: name) {
             error(at, "calling '\(name)' makes a cycle: " + (chain[k...] + [name]).joined(separator: " → "))
             return nil

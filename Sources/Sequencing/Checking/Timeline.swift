@@ -42,12 +42,16 @@ public struct Timeline: Sendable {
         anchor == .start ? Self.duration(latest) : "\(anchor) + \(Self.duration(latest))"
     }
 
+    /// A duration as `explain` prints it: `1 h 2 min 5 s`, `250 ms`, `1.5 s`.
+    public static func durationText(_ ns: Int64) -> String { duration(ns) }
+
     static func duration(_ ns: Int64) -> String {
         if ns == 0 { return "0 s" }
-        if ns % 1_000_000_000 != 0 {
-            let ms = Double(ns) / 1e6
-            return ms == ms.rounded() && ns < 60_000_000_000 ? "\(Int64(ms)) ms" : "\(Double(ns) / 1e9) s"
+        if ns == .max { return "unbounded" }
+        if ns < 1_000_000_000 {
+            return ns % 1_000_000 == 0 ? "\(ns / 1_000_000) ms" : "\(Double(ns) / 1e6) ms"
         }
+        if ns % 1_000_000_000 != 0 { return "\(Double(ns) / 1e9) s" }
         var s = ns / 1_000_000_000
         var parts: [String] = []
         if s >= 3_600 {

@@ -58,7 +58,7 @@ public enum WaitTimeoutAction: UInt8, Sendable, Hashable {
 }
 
 /// `name: value` after a command or a `call`.
-public struct Argument: Sendable {
+public struct ScriptArgument: Sendable {
     public var name: String
     public var location: ScriptLocation
     public var value: Expression
@@ -66,11 +66,11 @@ public struct Argument: Sendable {
 
 public struct Statement: Sendable {
     public indirect enum Kind: Sendable {
-        case command(name: String, arguments: [Argument])
+        case command(name: String, arguments: [ScriptArgument])
         case wait(Duration)
         case waitUntil(condition: Expression, timeout: Duration?, otherwise: WaitTimeoutAction)
         case set(name: String, nameLocation: ScriptLocation, value: Expression)
-        case call(name: String, arguments: [Argument])
+        case call(name: String, arguments: [ScriptArgument])
         case abort
         /// `if`, any `else if`s, an optional `else`, then `end`. Each branch keeps its line.
         case conditional(branches: [Branch], elseBody: [Statement]?, elseLine: Int, endLine: Int)

@@ -389,14 +389,14 @@ struct ParserState {
     }
 
     /// `name: value` pairs, optionally separated by commas.
-    func arguments(_ c: inout TokenCursor) throws(ParseError) -> [Argument] {
-        var out: [Argument] = []
+    func arguments(_ c: inout TokenCursor) throws(ParseError) -> [ScriptArgument] {
+        var out: [ScriptArgument] = []
         while let t = c.peek {
             guard let n = t.name, !n.contains(".") else { throw ParseError(t.location, "expected an argument 'name: value', found '\(t.text)'") }
             _ = c.next()
             guard c.accept(symbol: ":") else { throw ParseError(c.location, "expected ':' after argument name '\(n)', found \(c.found)") }
             guard !c.atEnd, !(c.peek?.isSymbol(",") ?? false) else { throw ParseError(c.location, "argument '\(n)' needs a value") }
-            out.append(Argument(name: n, location: t.location, value: try ExpressionParser.parse(&c)))
+            out.append(ScriptArgument(name: n, location: t.location, value: try ExpressionParser.parse(&c)))
             _ = c.accept(symbol: ",")
         }
         return out
