@@ -134,11 +134,11 @@ public struct DecodedSequence: Sendable {
             let version = r.read(UInt16.self)!
             guard version == SequenceImage.version else { throw .unsupportedVersion(version) }
             let routineCount = Int(r.read(UInt8.self)!)
-            _ = r.read(UInt8.self)
+            guard r.read(UInt8.self)! == 0 else { throw .malformed(offset: 7, reason: "reserved header byte is not 0") }
             let hash = r.read(UInt32.self)!
             let length = Int(r.read(UInt32.self)!)
             let crc = r.read(UInt32.self)!
-            _ = r.read(UInt32.self)
+            guard r.read(UInt32.self)! == 0 else { throw .malformed(offset: 20, reason: "reserved header field is not 0") }
             guard length == raw.count else { throw .lengthMismatch(header: length, actual: raw.count) }
             let actual = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[SequenceImage.headerSize...]))
             guard actual == crc else { throw .crcMismatch(expected: crc, actual: actual) }

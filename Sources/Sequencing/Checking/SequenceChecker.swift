@@ -447,9 +447,11 @@ struct RoutineChecker {
         }
         var bytes: [UInt8] = []
         var patches: [CommandPatch] = []
+        // A misspelt argument name is reported once, not also as a missing argument.
+        let misspelt = !ok
         for def in cmd.arguments {
             guard let a = given[def.name] else {
-                error(at, "command '\(name)' needs argument '\(def.name)' (\(Self.describe(def)))")
+                if !misspelt { error(at, "command '\(name)' needs argument '\(def.name)' (\(Self.describe(def)))") }
                 ok = false
                 continue
             }

@@ -41,10 +41,14 @@ struct Lexer {
                 continue
             }
             if isDigit(c) {
-                if let (micros, end) = utc(s, start) {
+                switch utc(s, start) {
+                case .success(let (micros, end))?:
                     tokens.append(Token(kind: .utc(micros), text: text(start, end), location: loc(start)))
                     i = end
                     continue
+                case .failure(let e)?:
+                    return (tokens, Diagnostic(at: loc(start), e.message))
+                case nil: break
                 }
                 switch number(s, start) {
                 case .success(let (value, isInteger, end)):
@@ -176,7 +180,7 @@ struct Lexer {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` at `start`, as microseconds since the Unix epoch.
-    static func utc(_ s: [Unicode.Scalar], _ start: Int) -> (Int64, Int)? {
+    static func utc(_ s: [Unicode.Scalar], _ start: Int) -> Result<(Int64, Int), NumberError>? {
         func digits(_ at: Int, _ n: Int) -> Int? {
             guard at + n <= s.count else { return nil }
             var v = 0
@@ -208,12 +212,15 @@ struct Lexer {
             guard n > 0 else { return nil }
         }
         guard i < s.count, s[i] == "Z" else { return nil }
-        guard (1970...9999).contains(y), (1...12).contains(mo), (1...daysIn(mo, y)).contains(d),
-            h < 24, mi < 60, se < 60
-        else { return nil }
+        var written = ""
+        written.unicodeScalars.append(contentsOf: s[start...i])
+        guard (1970...9999).contains(y) else { return .failure(NumberError(message: "UTC time '\(written)': year \(y) is before 1970")) }
+        guard (1...12).contains(mo) else { return .failure(NumberError(message: "UTC time '\(written)': month \(mo) is not in 1…12")) }
+        guard (1...daysIn(mo, y)).contains(d) else { return .failure(NumberError(message: "UTC time '\(written)': day \(d) is not in 1…\(daysIn(mo, y))")) }
+        guard h < 24, mi < 60, se < 60 else { return .failure(NumberError(message: "UTC time '\(written)': hours, minutes or seconds out of range")) }
         let days = daysFromCivil(y, mo, d)
         let seconds = Int64(days) * 86_400 + Int64(h * 3_600 + mi * 60 + se)
-        return (seconds * 1_000_000 + Int64(micros), i + 1)
+        return .success((seconds * 1_000_000 + Int64(micros), i + 1))
     }
 
     static func daysIn(_ m: Int, _ y: Int) -> Int {

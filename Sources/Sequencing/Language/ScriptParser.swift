@@ -102,6 +102,8 @@ struct OpenBlock {
     // loops
     var count: Expression?
     var max: Expression?
+    /// A block whose opening line had an error: read to its `end`, then dropped.
+    var discard = false
 
     var opener: String {
         switch kind {
@@ -119,6 +121,8 @@ struct ParserState {
     var blocks: [OpenBlock] = []
     var sawStatement = false
     var sawSequenceLine = false
+    /// Blocks refused for nesting too deep: their `end`s are consumed without a message.
+    var droppedBlocks = 0
 
     mutating func line(_ tokens: [Token], lineNumber: Int) {
         var c = TokenCursor(tokens, lineNumber: lineNumber)
@@ -194,13 +198,21 @@ struct ParserState {
             blocks[blocks.count - 1] = b
         case "end":
             _ = c.next()
+            if droppedBlocks > 0 {
+                droppedBlocks -= 1
+                return
+            }
             guard let b = blocks.popLast() else { throw ParseError(first.location, "'end' without an open block") }
             close(b, endLine: c.lineNumber)
         case "on":
             _ = c.next()
             guard c.accept(keyword: "abort") else { throw ParseError(c.location, "expected 'abort' after 'on', found \(c.found)") }
             guard blocks.isEmpty else { throw ParseError(first.location, "'on abort' belongs at the top level, not inside '\(blocks.last!.opener)'") }
-            guard script.abortBlock == nil else { throw ParseError(first.location, "a script has one 'on abort' block (the first is at line \(script.abortLine))") }
+            guard script.abortBlock == nil else {
+                // Read the second block (so its `end` matches) but keep the first.
+                blocks.append(OpenBlock(kind: .onAbort, location: first.location, keywordLocation: first.location, discard: true))
+                throw ParseError(first.location, "a script has one 'on abort' block (the first is at line \(script.abortLine))")
+            }
             script.abortBlock = []
             script.abortLine = c.lineNumber
             blocks.append(OpenBlock(kind: .onAbort, location: first.location, keywordLocation: first.location))
@@ -210,6 +222,7 @@ struct ParserState {
     }
 
     mutating func close(_ b: OpenBlock, endLine: Int) {
+        if b.discard { return }
         switch b.kind {
         case .onAbort:
             script.abortBlock = b.statements
@@ -282,27 +295,24 @@ struct ParserState {
         case "if", "repeat", "while":
             _ = c.next()
             guard blocks.count < ScriptParser.maxNesting else {
+                droppedBlocks += 1
                 throw ParseError(at, "blocks are nested more than \(ScriptParser.maxNesting) deep")
             }
             var b = OpenBlock(kind: .conditional, location: start, keywordLocation: at, timeTag: tag)
-            if word == "if" {
-                b.condition = try ExpressionParser.parse(&c)
-                b.branchLine = c.lineNumber
-            } else if word == "repeat" {
-                b.kind = .repeatLoop
-                guard !c.atEnd else { throw ParseError(c.endLocation, "expected a count after 'repeat' ('repeat 3 times')") }
-                b.count = try ExpressionParser.parse(&c)
-                _ = c.accept(keyword: "times")
-            } else {
-                b.kind = .whileLoop
-                b.condition = try ExpressionParser.parse(&c)
-                if c.accept(keyword: "max") {
-                    guard !c.atEnd else { throw ParseError(c.endLocation, "expected an iteration count after 'max'") }
-                    b.max = try ExpressionParser.parse(&c)
-                }
+            do {
+                try opener(&b, word: word, &c)
+            } catch {
+                // Keep reading the block so its `end` matches, but drop it.
+                b.discard = true
+                blocks.append(b)
+                throw error
             }
             blocks.append(b)
-        case "else", "end", "on", "param", "var", "sequence", "after", "at":
+        case "else", "end", "on":
+            // A time tag cannot apply to these: report it, then read the line without the tag.
+            diagnostics.append(Diagnostic(at: start, "'\(word)' cannot follow a time tag"))
+            try statementLine(&c)
+        case "param", "var", "sequence", "after", "at":
             throw ParseError(at, "'\(word)' cannot follow a time tag")
         default:
             guard word.contains(".") else {
@@ -312,6 +322,26 @@ struct ParserState {
             }
             _ = c.next()
             append(simple(.command(name: word, arguments: try arguments(&c))))
+        }
+    }
+
+    /// The rest of an `if`, `repeat` or `while` line.
+    func opener(_ b: inout OpenBlock, word: String, _ c: inout TokenCursor) throws(ParseError) {
+        b.kind = word == "if" ? .conditional : word == "repeat" ? .repeatLoop : .whileLoop
+        b.branchLine = c.lineNumber
+        switch b.kind {
+        case .conditional:
+            b.condition = try ExpressionParser.parse(&c)
+        case .repeatLoop:
+            guard !c.atEnd else { throw ParseError(c.endLocation, "expected a count after 'repeat' ('repeat 3 times')") }
+            b.count = try ExpressionParser.parse(&c)
+            _ = c.accept(keyword: "times")
+        default:
+            b.condition = try ExpressionParser.parse(&c)
+            if c.accept(keyword: "max") {
+                guard !c.atEnd else { throw ParseError(c.endLocation, "expected an iteration count after 'max'") }
+                b.max = try ExpressionParser.parse(&c)
+            }
         }
     }
 
