@@ -187,7 +187,8 @@ struct ParserState {
             guard b.elseBody == nil else { throw ParseError(first.location, "'else' after the final 'else' of this 'if' (line \(b.elseLine))") }
             if c.accept(keyword: "if") {
                 let cond = try ExpressionParser.parse(&c)
-                b.branches.append(.init(condition: b.condition!, body: b.statements, line: b.branchLine))
+                // (A block whose `if` line had an error has no condition; it is dropped at `end`.)
+                if let previous = b.condition { b.branches.append(.init(condition: previous, body: b.statements, line: b.branchLine)) }
                 b.statements = []
                 b.condition = cond
                 b.branchLine = c.lineNumber
@@ -229,19 +230,17 @@ struct ParserState {
             script.abortEndLine = endLine
             return
         case .conditional:
+            guard let condition = b.condition else { return }
             var branches = b.branches
-            var elseBody = b.elseBody
-            if elseBody == nil {
-                branches.append(.init(condition: b.condition!, body: b.statements, line: b.branchLine))
-            } else {
-                branches.append(.init(condition: b.condition!, body: b.statements, line: b.branchLine))
-                elseBody = b.elseBody
-            }
+            branches.append(.init(condition: condition, body: b.statements, line: b.branchLine))
+            let elseBody = b.elseBody
             append(Statement(kind: .conditional(branches: branches, elseBody: elseBody, elseLine: b.elseLine, endLine: endLine), location: b.location, keywordLocation: b.keywordLocation, timeTag: b.timeTag))
         case .repeatLoop:
-            append(Statement(kind: .repeatLoop(count: b.count!, body: b.statements, endLine: endLine), location: b.location, keywordLocation: b.keywordLocation, timeTag: b.timeTag))
+            guard let count = b.count else { return }
+            append(Statement(kind: .repeatLoop(count: count, body: b.statements, endLine: endLine), location: b.location, keywordLocation: b.keywordLocation, timeTag: b.timeTag))
         case .whileLoop:
-            append(Statement(kind: .whileLoop(condition: b.condition!, max: b.max, body: b.statements, endLine: endLine), location: b.location, keywordLocation: b.keywordLocation, timeTag: b.timeTag))
+            guard let condition = b.condition else { return }
+            append(Statement(kind: .whileLoop(condition: condition, max: b.max, body: b.statements, endLine: endLine), location: b.location, keywordLocation: b.keywordLocation, timeTag: b.timeTag))
         }
     }
 
