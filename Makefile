@@ -123,7 +123,7 @@ bench-thresholds:
 # FUZZ_ASAN=1 adds AddressSanitizer (a separate build in .build-fuzz-asan, same corpora).
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
-FUZZ_TARGETS := SpacePacket TCFrame TMFrame COBSDeframer ISOTP SLCAN
+FUZZ_TARGETS := SpacePacket TCFrame TMFrame COBSDeframer ISOTP SLCAN SequenceParser
 FUZZ_ASAN ?=
 # (With two sanitizers swiftc drops libFuzzer's coverage instrumentation: ask for it explicitly.)
 FUZZ_COVERAGE := -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table
