@@ -102,6 +102,8 @@ let helperScript = """
         "var x: I64 = -9007199254740993\nprobe.COUNT n: 4294967295 label: \"\"\n",
         "var f: F32 = 0.1\nprobe.SET_LEVEL level: f\nset f = f * 3.0e-1\n",
         "wait until not not (probe.Flag == true) timeout 1 ms else continue\n",
+        // Found by FuzzSequenceParser: an empty abort block before the body lost its `end`.
+        "on abort\n  \nend\nprobe.COUNT n: 1 label: \"x\"\n",
         "set_x\n".replacingOccurrences(of: "set_x", with: "var a: F64 = 1.0\nset a = a - (a - a) - a / (a * a)"),
     ])
     func smallScriptsRoundTrip(source: String) throws {

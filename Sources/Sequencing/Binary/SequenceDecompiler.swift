@@ -110,7 +110,7 @@ struct RoutineWriter {
                 put(ins.line, pad + prefix + "abort")
                 prefix = ""
             case .ret:
-                if let a = routine.abortOffset, ins.offset > a {
+                if let a = routine.abortOffset, ins.offset >= a {
                     put(routine.abortEndLine, "end")
                     depth = 0
                 }
