@@ -102,6 +102,9 @@ let helperScript = """
         "var x: I64 = -9007199254740993\nprobe.COUNT n: 4294967295 label: \"\"\n",
         "var f: F32 = 0.1\nprobe.SET_LEVEL level: f\nset f = f * 3.0e-1\n",
         "wait until not not (probe.Flag == true) timeout 1 ms else continue\n",
+        "wait 1.000000001 s\nwait 0.000000123 s\nafter 1234567.123456789 s probe.PING\nat T+00:00:01.5 probe.PING\nat T+1:02:03.000000001 probe.PING\n",
+        "wait 1e-3 s\nwait 0x10 ms\nwait 2.5e2 ms\nset_x\n".replacingOccurrences(of: "set_x", with: "var z: F64 = -0\nset z = -0.0 * z"),
+        "var big: U64 = 18446744073709549568\nset big = big - 0x1F\n",
         // Found by FuzzSequenceParser: an empty abort block before the body lost its `end`.
         "on abort\n  \nend\nprobe.COUNT n: 1 label: \"x\"\n",
         "set_x\n".replacingOccurrences(of: "set_x", with: "var a: F64 = 1.0\nset a = a - (a - a) - a / (a * a)"),
@@ -109,14 +112,22 @@ let helperScript = """
     func smallScriptsRoundTrip(source: String) throws {
         let h = try Harness()
         let result = SequenceChecker.check(source: source, file: "x.rseq", dictionary: h.dictionary)
-        guard let program = result.program else {
-            // Not every one of these need check clean; those that do must round-trip.
-            return
-        }
+        let program = try #require(result.program, "\(result.diagnostics)")
         let bytes = try SequenceCompiler.compile(program)
         let text = try SequenceDecompiler.decompile(bytes, dictionary: h.dictionary)[0].text
         let again = SequenceChecker.check(source: text, file: "x.rseq", dictionary: h.dictionary)
         #expect(try SequenceCompiler.compile(try #require(again.program)) == bytes, "\(text)")
+    }
+
+    @Test func durationsAreExactToTheNanosecond() {
+        #expect(ParserState.exactNanoseconds("1.000000001", scale: 1_000_000_000) == 1_000_000_001)
+        #expect(ParserState.exactNanoseconds("0.1", scale: 1_000_000_000) == 100_000_000)
+        #expect(ParserState.exactNanoseconds("1_000.5", scale: 1_000_000) == 1_000_500_000)
+        #expect(ParserState.exactNanoseconds("2.5", scale: 3_600_000_000_000) == 9_000_000_000_000)
+        #expect(ParserState.exactNanoseconds("0.0000000001", scale: 1_000_000_000) == nil)  // finer than 1 ns
+        #expect(ParserState.exactNanoseconds("99999999999", scale: 3_600_000_000_000) == nil)  // overflow
+        #expect(ParserState.exactNanoseconds("1e3", scale: 1) == nil)
+        #expect(ParserState.exactNanoseconds("0x10", scale: 1) == nil)
     }
 
     @Test func dictionaryFromJSONHasTheSameHashAsTheTopologys() throws {

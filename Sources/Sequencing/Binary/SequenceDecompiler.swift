@@ -127,12 +127,16 @@ struct RoutineWriter {
         if ns % 60_000_000_000 == 0 && ns > 0 { return "\(ns / 60_000_000_000) min" }
         if ns % 1_000_000_000 == 0 { return "\(ns / 1_000_000_000) s" }
         if ns % 1_000_000 == 0 { return "\(ns / 1_000_000) ms" }
-        return "\(Double(ns) / 1e9) s"
+        // Exact decimal seconds, so the text reads back to the same nanosecond.
+        var fraction = String(ns % 1_000_000_000)
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(ns / 1_000_000_000).\(fraction) s"
     }
 
     static func number(_ v: Double, integer: Bool, bool: Bool = false) -> String {
         if bool { return v != 0 ? "true" : "false" }
-        if integer, v == v.rounded(), abs(v) < 1.8e19 {
+        if integer, v == v.rounded(), abs(v) < 18_446_744_073_709_551_616.0 {
             return v < 0 ? "-" + String(UInt64(-v)) : String(UInt64(v))
         }
         let s = "\(v)"

@@ -213,7 +213,7 @@ struct RoutineChecker {
             value = v
             isInteger = i
         case .unary(.negate, .number(let v, let i, _, _), _):
-            value = -v
+            value = -v + 0.0  // (no negative zero)
             isInteger = i
         case .boolean(let b, _):
             guard type == .bool else {
@@ -750,7 +750,7 @@ struct RoutineChecker {
                     error(at, "'-' needs a number, found \(t)")
                     return nil
                 }
-                if case .constant(let v, let k) = r { return (.constant(-v, k), t) }
+                if case .constant(let v, let k) = r { return (.constant(-v + 0.0, k), t) }
                 return (.unary(.negate, r), t)
             }
         case .binary(let op, let lhs, let rhs, let at):

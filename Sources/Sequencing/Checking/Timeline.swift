@@ -67,6 +67,7 @@ public struct Timeline: Sendable {
     }
 
     static func clock(_ ns: Int64) -> String {
+        guard ns >= 0 else { return "\(ns) ns" }
         let total = ns / 1_000_000_000
         let frac = ns % 1_000_000_000
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
@@ -81,6 +82,8 @@ public struct Timeline: Sendable {
     }
 
     static func utcText(_ us: Int64) -> String {
+        // Years 1970…9999 only (what the language can write); anything else as a raw count.
+        guard us >= 0, us < 253_402_300_800_000_000 else { return "\(us) us since 1970" }
         let seconds = us >= 0 ? us / 1_000_000 : (us - 999_999) / 1_000_000
         let micros = us - seconds * 1_000_000
         var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

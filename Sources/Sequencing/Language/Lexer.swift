@@ -130,6 +130,7 @@ struct Lexer {
                 i += 1
             }
             guard digits > 0 else { return .failure(NumberError(message: "hexadecimal literal needs digits after '0x'")) }
+            guard Double(v) < 18_446_744_073_709_551_616.0 else { return .failure(NumberError(message: "integer literal is too large (at most 18446744073709549568)")) }
             if i < s.count, isNameChar(s[i]) { return .failure(NumberError(message: "malformed number: '\(String(Character(s[i])))' in a hexadecimal literal")) }
             return .success((Double(v), true, i))
         }
@@ -166,7 +167,7 @@ struct Lexer {
             }
         }
         guard let v = Double(text), v.isFinite else { return .failure(NumberError(message: "number '\(text)' is out of range")) }
-        if isInteger, v > 1.8e19 { return .failure(NumberError(message: "integer '\(text)' is too large for 64 bits")) }
+        if isInteger, v >= 18_446_744_073_709_551_616.0 { return .failure(NumberError(message: "integer '\(text)' is too large (at most 18446744073709549568)")) }
         return .success((v, isInteger, i))
     }
 

@@ -368,20 +368,20 @@ struct ParserState {
 
     /// `HH:MM:SS[.fff]` (hours unbounded, minutes and seconds below 60).
     func clock(_ c: inout TokenCursor) throws(ParseError) -> Int64 {
-        var fields: [Double] = []
+        var fields: [Token] = []
         let start = c.location
         while true {
-            guard let t = c.next(), case .number(let v, _) = t.kind else { throw ParseError(start, "expected HH:MM:SS after 'T+'") }
-            fields.append(v)
+            guard let t = c.next(), case .number = t.kind else { throw ParseError(start, "expected HH:MM:SS after 'T+'") }
+            fields.append(t)
             if !c.accept(symbol: ":") { break }
         }
         guard fields.count == 3 else { throw ParseError(start, "expected HH:MM:SS after 'T+', found \(fields.count) fields") }
-        guard fields[0] == fields[0].rounded(), fields[1] == fields[1].rounded(), fields[1] < 60, fields[2] < 60 else {
-            throw ParseError(start, "'T+' time needs whole hours and minutes, minutes and seconds below 60")
+        guard let h = Self.exactNanoseconds(fields[0].text, scale: 1), let m = Self.exactNanoseconds(fields[1].text, scale: 1),
+            let sec = Self.exactNanoseconds(fields[2].text, scale: 1_000_000_000), m < 60, sec < 60_000_000_000, h < 2_500_000
+        else {
+            throw ParseError(start, "'T+' time needs whole hours (below 2500000) and minutes, minutes below 60, seconds below 60 to the nanosecond")
         }
-        let seconds = fields[0] * 3_600 + fields[1] * 60 + fields[2]
-        guard seconds < 9e9 else { throw ParseError(start, "mission-elapsed time is too large") }
-        return Int64((seconds * 1e9).rounded())
+        return h * 3_600_000_000_000 + m * 60_000_000_000 + sec
     }
 
     func duration(_ c: inout TokenCursor) throws(ParseError) -> Duration {
@@ -392,21 +392,52 @@ struct ParserState {
         guard let u = c.peek, let unit = u.name else {
             throw ParseError(c.location, "duration '\(n.text)' needs a unit: ms, s, min or h")
         }
-        let scale: Double
+        let scale: Int64
         switch unit {
-        case "ms": scale = 1e6
-        case "s": scale = 1e9
-        case "min": scale = 60e9
-        case "h": scale = 3_600e9
+        case "ms": scale = 1_000_000
+        case "s": scale = 1_000_000_000
+        case "min": scale = 60_000_000_000
+        case "h": scale = 3_600_000_000_000
         default:
             var message = "unknown duration unit '\(unit)'; use ms, s, min or h"
             if let s = Suggestion.nearest(to: unit, in: ["ms", "s", "min", "h"]) { message += "; did you mean '\(s)'?" }
             throw ParseError(u.location, message)
         }
         _ = c.next()
-        let ns = v * scale
-        guard ns < 9.2e18 else { throw ParseError(n.location, "duration '\(n.text) \(unit)' is too long") }
-        return Duration(nanoseconds: Int64(ns.rounded()), location: n.location, text: n.text + " " + unit)
+        let text = n.text + " " + unit
+        // Plain decimals are converted exactly (so a decompiled duration reads back to the same
+        // nanosecond); hexadecimal and exponent forms go through floating point.
+        if let exact = Self.exactNanoseconds(n.text, scale: scale) {
+            return Duration(nanoseconds: exact, location: n.location, text: text)
+        }
+        let ns = v * Double(scale)
+        guard ns < 9.2e18 else { throw ParseError(n.location, "duration '\(text)' is too long or finer than a nanosecond") }
+        return Duration(nanoseconds: Int64(ns.rounded()), location: n.location, text: text)
+    }
+
+    /// `digits[.digits]` times `scale`, exactly, when the result is a whole number that fits;
+    /// nil for other forms (hex, exponents), fractions finer than 1/scale, or overflow.
+    static func exactNanoseconds(_ literal: String, scale: Int64) -> Int64? {
+        let t = literal.replacingUnderscores()
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy { $0 >= "0" && $0 <= "9" } }), !parts[0].isEmpty,
+            parts[0].count <= 18, let whole = Int64(parts[0])
+        else { return nil }
+        let (w, o1) = whole.multipliedReportingOverflow(by: scale)
+        guard !o1 else { return nil }
+        guard parts.count == 2 else { return w }
+        var digits = parts[1]
+        while digits.last == "0" { digits = digits.dropLast() }
+        guard !digits.isEmpty else { return w }
+        guard digits.count <= 18, let fraction = UInt64(digits) else { return nil }
+        var divisor: UInt64 = 1
+        for _ in 0..<digits.count { divisor *= 10 }
+        let product = fraction.multipliedFullWidth(by: UInt64(scale))
+        guard product.high < divisor else { return nil }
+        let (q, r) = divisor.dividingFullWidth(product)
+        guard r == 0, q <= UInt64(Int64.max) else { return nil }
+        let (total, o2) = w.addingReportingOverflow(Int64(q))
+        return o2 ? nil : total
     }
 
     func identifier(_ c: inout TokenCursor, what: String) throws(ParseError) -> Token {
@@ -502,4 +533,8 @@ enum ExpressionParser {
             throw ParseError(t.location, "expected a value, found '\(s)'")
         }
     }
+}
+
+extension String {
+    func replacingUnderscores() -> String { String(unicodeScalars.filter { $0 != "_" }.map(Character.init)) }
 }
