@@ -354,6 +354,41 @@ import Testing
         #expect(h.sequencer.completed == 1)
     }
 
+    @Test func loopsOneAfterAnotherShareACounterAndEachRunsInFull() throws {
+        let h = try Harness()
+        let loops = (0..<100).map { _ in "repeat 2 times\n    repeat 3 times\n        probe.PING\n    end\nend\n" }.joined()
+        h.install("sequence many\n" + loops + "on abort\nprobe.PING\nend\n")
+        let decoded = try DecodedSequence.decode(h.compile("sequence many\n" + loops))
+        #expect(decoded.routines[0].variables.filter(\.hidden).count == 2)
+        h.command("SEQ_RUN", "many")
+        h.exec.step(200)
+        #expect(h.probe.ticks(of: "PING").count == 600)
+        #expect(h.sequencer.completed == 1)
+    }
+
+    @Test func aLoopInTheAbortBlockIsNotShortenedByTheLoopThatFailed() throws {
+        let h = try Harness()
+        h.install("""
+            sequence loopfail
+            var i: U32 = 0
+            repeat 5 times
+                set i = i + 1
+                if i == 3
+                    probe.FAIL
+                end
+            end
+            on abort
+                repeat 4 times
+                    probe.PING
+                end
+            end
+            """)
+        h.command("SEQ_RUN", "loopfail")
+        h.exec.step(5)
+        #expect(h.probe.ticks(of: "PING").count == 4)
+        #expect(h.sequencer.failed == 1)
+    }
+
     @Test func aWhileLoopPastItsBoundFails() throws {
         let h = try Harness()
         h.install("sequence bound\nvar i: U32 = 0\nwhile true max 4\nset i = i + 1\nend\n")

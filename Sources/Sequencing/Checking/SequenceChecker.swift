@@ -127,6 +127,8 @@ struct RoutineChecker {
     var lastUTC: (Int64, Int)?
     var loopDepth = 0
     var inAbortBlock = false
+    var bodyCounters: [Int] = []
+    var abortCounters: [Int] = []
 
     init(context: CheckContext, script: Script, lines: [Substring], file: String?, chain: [String], isEntry: Bool) {
         self.context = context
@@ -173,7 +175,7 @@ struct RoutineChecker {
             abortLatest = abortClock.latest
         }
         if variables.count > SequenceChecker.maxVariables {
-            error(script.nameLocation ?? .init(line: 1, column: 1), "sequence '\(script.name)' has \(variables.count) variables (parameters and one per loop included); at most \(SequenceChecker.maxVariables) are allowed")
+            error(script.nameLocation ?? .init(line: 1, column: 1), "sequence '\(script.name)' has \(variables.count) variables (parameters and one per loop nesting level included); at most \(SequenceChecker.maxVariables) are allowed")
         }
         let routine = Routine(
             name: script.name, nameLine: script.nameLocation?.line ?? 0, variables: variables, body: body,
@@ -387,8 +389,18 @@ struct RoutineChecker {
         }
     }
 
+    /// The counter of a loop at the current nesting depth. Loops at the same depth (which
+    /// cannot be running at once) share one: a loop leaves its counter at 0 when it ends.
+    /// The abort block has counters of its own, since a failure can leave a loop's counter
+    /// nonzero.
     mutating func hiddenCounter(line: Int) -> Int {
+        if inAbortBlock {
+            if loopDepth < abortCounters.count { return abortCounters[loopDepth] }
+        } else if loopDepth < bodyCounters.count {
+            return bodyCounters[loopDepth]
+        }
         variables.append(.init(name: "", type: .u32, initial: 0, isParameter: false, hasDefault: true, hidden: true, line: line))
+        if inAbortBlock { abortCounters.append(variables.count - 1) } else { bodyCounters.append(variables.count - 1) }
         return variables.count - 1
     }
 
