@@ -45,6 +45,7 @@ let busySequence = """
     sequence busy
     var w: F64 = 10.0
     var n: U32 = 0
+    wait until cmdDisp.CommandErrors >= 0 timeout 1 s     # the core group's first telemetry
     while true max 1000000
         set n = n + 1
         set w = 10.0 + n / 1000000.0

@@ -491,7 +491,7 @@ struct RoutineChecker {
         let what = "argument '\(a.name)' of '\(command)'"
         let type = def.type
         func encode(_ v: ArgumentValue) -> [UInt8]? {
-            let b = CommandArguments.encode([v], as: [def])
+            let b = Self.encodeArgument(v, as: type)
             if b == nil { error(a.value.location, "\(what): value does not encode as \(type.fprimeName)") }
             return b
         }
@@ -592,6 +592,25 @@ struct RoutineChecker {
         default: value = .f64(v)
         }
         return encode(.value(value)).map { ($0, nil) }
+    }
+
+    /// One argument's bytes, F Prime's serialisation (what `CommandArguments.encode` writes,
+    /// without its 4 KiB scratch buffer per call: a 10,000-line script has thousands).
+    static func encodeArgument(_ v: ArgumentValue, as type: FlightType) -> [UInt8]? {
+        switch (v, type) {
+        case (.string(let s), .string(let max)):
+            let utf8 = Array(s.utf8)
+            guard utf8.count <= max, utf8.count <= Int(UInt16.max) else { return nil }
+            return [UInt8(utf8.count >> 8), UInt8(utf8.count & 0xFF)] + utf8
+        case (.value(let x), let t) where x.isOf(t):
+            guard let size = t.fixedSize else { return nil }
+            return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                var w = ByteWriter(UnsafeMutableRawBufferPointer(buffer))
+                x.serialize(as: t, into: &w)
+                count = w.overflowed ? 0 : w.count
+            }.nilIfEmpty
+        default: return nil
+        }
     }
 
     // MARK: Calls
@@ -835,4 +854,8 @@ extension Substring {
         while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
         return String(s)
     }
+}
+
+extension Array where Element == UInt8 {
+    var nilIfEmpty: [UInt8]? { isEmpty ? nil : self }
 }
