@@ -126,6 +126,6 @@ let package = Package(
             exclude: ["Corpus", "Scripts"], swiftSettings: strict),
         .executableTarget(
             name: "FuzzSequenceParser", dependencies: ["Sequencing", "FlightCore"],
-            path: "Tests/Fuzz/SequenceParser", swiftSettings: strict),
+            path: "Tests/Fuzz/SequenceParser", exclude: ["rseq.dict"], swiftSettings: strict),
     ]
 )
