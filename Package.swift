@@ -155,5 +155,13 @@ let package = Package(
         .executableTarget(
             name: "FuzzGroundUplink", dependencies: ["FlightCore", "FlightWire", "FlightHAL"],
             path: "Tests/Fuzz/GroundUplink", swiftSettings: strict),
+
+        // Sequencing: tests (with the malformed-script corpus) and the parser's fuzz target
+        .testTarget(
+            name: "SequencingTests", dependencies: ["Sequencing", "FlightCore"],
+            exclude: ["Corpus", "Scripts"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzSequenceParser", dependencies: ["Sequencing", "FlightCore"],
+            path: "Tests/Fuzz/SequenceParser", exclude: ["rseq.dict"], swiftSettings: strict),
     ]
 )

@@ -86,5 +86,17 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Sequencing: check+compile of a 10,000-line sequence, the sequencer's cost per tick.
+        .executableTarget(
+            name: "SequencingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FlightCore", package: "Regolith"),
+                .product(name: "Sequencing", package: "Regolith"),
+            ],
+            path: "Benchmarks/SequencingBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

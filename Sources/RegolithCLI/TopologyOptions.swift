@@ -2,16 +2,19 @@ public import ArgumentParser
 public import FlightCore
 public import FlightHAL
 import FlightWire
+import Sequencing
 
 /// The flight topologies the CLI knows by name. Missions add theirs when they land.
 public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// The core services (dispatcher, event log, telemetry, parameters, bus, scheduler), the
     /// core fault protection (system mode, health pings, the fault manager and its core
-    /// table) and the ground interface (its link unconnected unless one is given).
+    /// table), the sequencer (`seq`, base id 0x0A00, every base tick) and the ground
+    /// interface (its link unconnected unless one is given).
     case core
 
     /// Base id of the ground interface component in every topology.
     public static let groundBaseID: UInt32 = 0x0900
+    public static let sequencerBaseID: UInt32 = 0x0A00
 
     /// Builds the topology. Its ground interface drives `groundLink` (none: a link that is
     /// never open); the data-link constants (`ComCfg.SpacecraftId`, `ComCfg.TmFrameFixedSize`)
@@ -22,6 +25,9 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
             var builder = TopologyBuilder(name: "RegolithCore", baseRate: 100, coreRate: 10)
             let modes = SystemMode(modes: ["STANDBY", "OPERATE", "SAFE"], initial: "STANDBY")
             builder.addFaultProtection(modes: modes, table: .core, divisor: 10, offset: 5)
+            let sequencer = Sequencer()
+            builder.add(sequencer, baseID: Self.sequencerBaseID)
+            builder.add(RateGroup("sequencer", sequencer), divisor: 1)
             let groundIf = try GroundInterface(
                 link: groundLink ?? UnconnectedByteLink(), configuration: ground, dispatcher: builder.dispatcher,
                 telemetry: builder.telemetry, events: builder.events)
@@ -29,6 +35,7 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
             // 50 Hz, between the core group's ticks.
             builder.add(RateGroup("ground", groundIf), divisor: 2, offset: 1)
             let topology = try builder.build()
+            sequencer.attach(to: topology)
             topology.constants = ground.dataLink.dictionaryConstants
             return topology
         }

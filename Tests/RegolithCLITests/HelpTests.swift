@@ -24,11 +24,86 @@ import Testing
               can                     Dump or send CAN frames on a SocketCAN, SLCAN or simulated bus link.
               simbus                  Run the cross-process simulated CAN bus.
               faults                  Check fault tables against a topology's dictionary.
+              seq                     Check, compile, explain and run mission sequence scripts (.rseq).
               ground                  Command a running flight software and watch, archive its telemetry and
                                       events.
               archive                 Query, export and plot a ground archive.
 
               See 'regolith help <subcommand>' for detailed help.
+            """)
+    }
+
+    @Test func seqHelp() {
+        #expect(RegolithCommand.helpMessage(for: SeqCommand.self, columns: 100) == """
+            OVERVIEW: Check, compile, explain and run mission sequence scripts (.rseq).
+
+            USAGE: regolith seq <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              check                   Check a sequence against the dictionary; print one 'file:line:col: error:
+                                      ...' line per error.
+              compile                 Check a sequence and compile it to a binary for the on-board sequencer.
+              explain                 Print a sequence's timeline and its worst-case duration.
+              run                     Run a sequence on the topology's sequencer in lockstep, faster than real
+                                      time.
+              decompile               Turn a compiled sequence back into script text.
+
+              See 'regolith help seq <subcommand>' for detailed help.
+            """)
+    }
+
+    @Test func seqCheckHelp() {
+        #expect(RegolithCommand.helpMessage(for: SeqCheck.self, columns: 100) == """
+            OVERVIEW: Check a sequence against the dictionary; print one 'file:line:col: error: ...' line per
+            error.
+
+            Exits 0 when the sequence has no errors (warnings are printed but do not fail), 1 otherwise.
+
+            USAGE: regolith seq check [--topology <topology>] [--dictionary <dictionary>] <file>
+
+            ARGUMENTS:
+              <file>                  The sequence script (.rseq).
+
+            OPTIONS:
+              -t, --topology <topology>
+                                      The flight topology to use. (values: core; default: core)
+              -d, --dictionary <dictionary>
+                                      Check against this Regolith JSON dictionary (from 'regolith dict export')
+                                      instead of the topology's.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test func seqRunHelp() {
+        #expect(RegolithCommand.helpMessage(for: SeqRun.self, columns: 100) == """
+            OVERVIEW: Run a sequence on the topology's sequencer in lockstep, faster than real time.
+
+            The script is checked and compiled against the topology's dictionary (a .rseqb file is installed as
+            it is), installed, started with seq.SEQ_RUN, and the topology is stepped until the sequence
+            completes, fails or is cancelled, or --max-seconds of flight time pass. Events are printed as they
+            happen (COMMAND-severity events with --verbose). Exits 0 only when the sequence completed.
+
+            USAGE: regolith seq run [--topology <topology>] [--max-seconds <max-seconds>] [--verbose] <file>
+
+            ARGUMENTS:
+              <file>                  The sequence script (.rseq) or compiled sequence (.rseqb).
+
+            OPTIONS:
+              -t, --topology <topology>
+                                      The flight topology to use. (values: core; default: core)
+              -m, --max-seconds <max-seconds>
+                                      Flight seconds to run at most (default: the worst case plus 60 s).
+              --verbose               Also print COMMAND-severity events (every command dispatched and
+                                      completed).
+              --version               Show the version.
+              -h, --help              Show help information.
+
             """)
     }
 
@@ -172,6 +247,7 @@ import Testing
         (["archive", "plot", "a.sqlite", "-o", "p.svg"], "name at least one channel with --name"),
         (["dict", "export", "--spacecraft-id", "1024"], "--spacecraft-id must be in 0...1023, not 1024"),
         (["run", "--tm-frame-size", "14"], "--tm-frame-size must be in 15...2054, not 14"),
+        (["seq", "run", "--max-seconds", "0", "x.rseq"], "--max-seconds must be in (0, 864000], not 0.0"),
     ])
     func refused(arguments: [String], message: String) {
         #expect(throws: (any Error).self) { try RegolithCommand.parseAsRoot(arguments) }
