@@ -50,6 +50,29 @@ public final class LanderMission {
     public let flight: LanderFlightSoftware
     public let executive: LockstepExecutive
     public private(set) var log: [Record] = []
+
+    /// How the run ended, for reports and tests.
+    public struct Outcome: Sendable {
+        public var touchdown: Touchdown?
+        public var finalPhase: DescentPhase
+        public var deltaV: Double
+        public var propellantUsed: Double
+        public var distanceToSite: Double
+        /// Inside ACCEPTANCE.md's touchdown envelope: vertical <= 3.05 m/s, horizontal <=
+        /// 1.22 m/s, tilt <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg.
+        public var insideEnvelope: Bool {
+            guard let t = touchdown else { return false }
+            return t.verticalSpeed <= 3.05 && t.horizontalSpeed <= 1.22 && t.tilt <= 6 * Double.pi / 180
+                && t.angularRate < 2 * Double.pi / 180 && t.slope <= 12 * Double.pi / 180
+        }
+    }
+
+    public var outcome: Outcome {
+        let truth = rig.truth
+        return Outcome(
+            touchdown: rig.world.touchdown, finalPhase: flight.descent.phase, deltaV: deltaV,
+            propellantUsed: truth.propellantUsed, distanceToSite: truth.distanceToSite)
+    }
     public private(set) var commandResponses: [(name: String, response: CommandResponse)] = []
     let bus: SimulatedFrameBus
     public let dictionary: FlightDictionary
@@ -131,8 +154,15 @@ public final class LanderMission {
         while rig.time < end - 1e-9 { tick() }
     }
 
+    /// Delta-v the engine gave (integral of thrust over mass, m/s).
+    public private(set) var deltaV = 0.0
+
     func tick() {
-        for _ in 0..<physicsPerTick { rig.step() }
+        for _ in 0..<physicsPerTick {
+            let s = rig.world.state
+            if s.mass > 0 { deltaV += s.thrust / s.mass * rig.world.dt }
+            rig.step()
+        }
         bus.advance()
         executive.step()
         if !started, rig.time >= options.startAt {
