@@ -37,6 +37,10 @@ public final class LanderMission {
         public var verticalSpeed: Double
         public var horizontalSpeed: Double
         public var navAltitude: Double
+        /// What the flight software believed: its altitude above the site's radius (m) and
+        /// vertical speed (m/s) — the analog of Apollo's DSKY readings.
+        public var navSiteAltitude: Double
+        public var navVerticalSpeed: Double
         /// True height of the feet above the reference sphere (what navigation estimates
         /// before the altimeter ties it to the ground).
         public var sphereAltitude: Double
@@ -67,6 +71,15 @@ public final class LanderMission {
         }
     }
 
+    /// Powered descent initiation: when the engine first fired (flight time, s).
+    public var ignitionTime: Double? { flight.descent.ignitionTime }
+
+    /// The log record nearest `secondsAfterIgnition` after PDI.
+    public func record(afterIgnition secondsAfterIgnition: Double) -> Record? {
+        guard let t0 = ignitionTime else { return nil }
+        return log.min { abs($0.time - t0 - secondsAfterIgnition) < abs($1.time - t0 - secondsAfterIgnition) }
+    }
+
     public var outcome: Outcome {
         let truth = rig.truth
         return Outcome(
@@ -88,6 +101,9 @@ public final class LanderMission {
             speed: options.vehicle == .changE ? 1_692 : 1_694.6,
             upRange: options.vehicle == .changE ? LanderPlans.changEDownRange : LanderPlans.apollo11DownRange)
         rigConfiguration.world.dt = 0.001
+        // Before ignition the lander flies thrust axis up, its altimeter looking down, so the
+        // arming checks see every sensor working; START_DESCENT then turns it to the braking
+        // attitude and ignites once aligned (DescentManager's ignition gate).
 
         // In-process links: byte devices on byte-link pairs, CAN devices on one simulated bus.
         bus = SimulatedFrameBus(name: "landerCAN", supportsFD: false)
@@ -197,6 +213,7 @@ public final class LanderMission {
         log.append(Record(
             time: truth.time, phase: flight.descent.phase, altitude: truth.altitude, verticalSpeed: truth.verticalSpeed,
             horizontalSpeed: truth.horizontalSpeed, navAltitude: n.altitude - rig.configuration.world.vehicle.legHeight,
+            navSiteAltitude: n.altitude, navVerticalSpeed: n.verticalSpeed,
             sphereAltitude: truth.state.position.length - LandingSite.changE3.radius - rig.configuration.world.vehicle.legHeight,
             thrust: truth.thrust, propellantUsed: truth.propellantUsed, distanceToSite: truth.distanceToSite))
     }
