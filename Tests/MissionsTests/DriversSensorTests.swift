@@ -11,13 +11,13 @@ struct SensorRig<D: SensorDevice> {
     let driver: SensorDriver<D>
     let samples: Subscription<D.Sample>
 
-    init(_ link: DeviceEndpoint.Link, staleTimeout: FlightDuration = D.defaultStaleTimeout) throws {
+    init(_ link: DeviceEndpoint.Link, staleTimeout: FlightDuration = D.defaultStaleTimeout, maxMessagesPerTick: Int = 64) throws {
         var driver: SensorDriver<D>?
         var samples: Subscription<D.Sample>?
         bench = try DriverBench { b in
             let topic = try b.bus.topic(TopicID(0x7F00), "Samples", of: D.Sample.self)
             samples = try topic.subscribe("test", capacity: 1024)
-            let d = SensorDriver<D>(name: "dev", link: link, publishing: topic, staleTimeout: staleTimeout)
+            let d = SensorDriver<D>(name: "dev", link: link, publishing: topic, staleTimeout: staleTimeout, maxMessagesPerTick: maxMessagesPerTick)
             driver = d
             b.add(d)
             return RateGroup("devices", d)
