@@ -229,4 +229,30 @@ struct SensorRig<D: SensorDevice> {
         rig.bench.run(milliseconds: 200)
         #expect(try rig.bench.health("dev") == .stale)
     }
+
+    @Test func resyncForgetsTheCounterAndClearCountsZeroesTheCounts() throws {
+        let link = BenchLink.make(.can)
+        let rig = try SensorRig<LegContactDevice>(link.flight)
+        let emu = LegContactEmulator(link: link.device)
+        rig.bench.emulators = [emu]
+        rig.bench.run(milliseconds: 50)
+        emu.publication.faults.frozenCounter = true
+        rig.bench.run(milliseconds: 50)
+        #expect(try rig.bench.count("dev.Repeated") == 4)
+        // Muted from here for 50 ms: five counters lost.
+        emu.publication.faults = .init(muted: true)
+        #expect(try rig.bench.send("dev.CLEAR_COUNTS") == .ok)
+        rig.bench.step()
+        #expect(try rig.bench.count("dev.Repeated") == 0 && rig.bench.count("dev.Samples") == 0)
+        #expect(try rig.bench.events("dev.CountsCleared").count == 1)
+
+        // RESYNC before the device returns: no gap is counted.
+        rig.bench.run(milliseconds: 49)
+        #expect(try rig.bench.send("dev.RESYNC") == .ok)
+        emu.publication.faults = .init()
+        rig.bench.run(milliseconds: 30)
+        #expect(try rig.bench.count("dev.Missed") == 0)
+        #expect(try rig.bench.count("dev.Samples") == 3)
+        #expect(try rig.bench.events("dev.Resynced").count == 1)
+    }
 }
