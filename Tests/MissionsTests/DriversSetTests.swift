@@ -127,4 +127,48 @@ final class SimulatedBoard {
             "\(error)" == "the lander needs a link for device 'altimeter'; the board gives links for: imu"
         }
     }
+
+    /// The local ids docs/services/device-drivers.md lists (its tables are checked here, so they
+    /// cannot drift from the code).
+    @Test func theDocumentedLocalIDsAreTheDictionarysOnes() throws {
+        var b = TopologyBuilder(name: "Ids", baseRate: 100)
+        let sim = SimulatedBoard()
+        var lander: [String: DeviceEndpoint.Link] = [:]
+        for d in LanderDrivers.devices { lander[d] = DeviceEndpoint.Link(try #require(sim.flightLink(d))) }
+        var rover: [String: DeviceEndpoint.Link] = [:]
+        for d in RoverDrivers.devices { rover[d] = DeviceEndpoint.Link(try #require(sim.flightLink(d))) }
+        let l = try LanderDrivers(links: lander, into: &b)
+        var r2 = TopologyBuilder(name: "Ids2", baseRate: 100)
+        _ = try RoverDrivers(links: rover, into: &r2)
+        b.add(l.rateGroup(), divisor: 1)
+        let t = try b.build(), rt = try r2.build()
+        func base(_ t: Topology, _ n: String) throws -> UInt32 { try #require(t.members.first { $0.component.name == n }).baseID }
+        func channel(_ t: Topology, _ q: String) throws -> UInt32 {
+            try #require(t.channelID(q)).rawValue - base(t, String(q.split(separator: ".")[0]))
+        }
+        func event(_ t: Topology, _ q: String) throws -> UInt32 {
+            try #require(t.eventID(q)).rawValue - base(t, String(q.split(separator: ".")[0]))
+        }
+        func opcode(_ t: Topology, _ q: String) throws -> UInt32 {
+            try #require(t.opcode(q)).rawValue - base(t, String(q.split(separator: ".")[0]))
+        }
+        #expect(try channel(t, "imu.Health") == 0x00 && channel(t, "imu.LastRejection") == 0x09 && channel(t, "imu.DrainLimited") == 0x0E)
+        #expect(try channel(t, "imu.Saturated") == 0x20 && channel(t, "power.Faults") == 0x23)
+        #expect(try event(t, "legs.HealthDegraded") == 0x00 && event(t, "legs.SendsRefused") == 0x04 && event(t, "legs.Resynced") == 0x06)
+        #expect(try opcode(t, "altimeter.RESYNC") == 0 && opcode(t, "altimeter.CLEAR_COUNTS") == 1 && opcode(t, "altimeter.STALE_TIMEOUT_PRM_SET") == 2)
+        #expect(try channel(t, "engine.Source") == 0x20 && channel(t, "engine.ThrustClamped") == 0x2E)
+        #expect(try event(t, "engine.SourceChanged") == 0x20 && event(t, "engine.InvalidDemand") == 0x23)
+        #expect(try opcode(t, "engine.ENGINE_SHUTDOWN") == 0x20 && opcode(t, "engine.ENGINE_MANUAL") == 0x22)
+        #expect(t.parameters.value(of: ParameterID(try base(t, "engine") + 0x22)) == .f64(0.25))  // ACK_TIMEOUT
+        #expect(try channel(rt, "wheels.Source") == 0x20 && channel(rt, "wheels.ControllerTimeouts") == 0x2B)
+        #expect(try event(rt, "wheels.DemandTimedOut") == 0x21 && event(rt, "wheels.WheelsStale") == 0x24)
+        #expect(try opcode(rt, "wheels.WHEELS_MANUAL") == 0x22)
+        #expect(rt.parameters.value(of: ParameterID(try base(rt, "wheels") + 0x22)) == .f64(1))  // DEMAND_TIMEOUT
+        #expect(try channel(rt, "roverIMU.Pitch") == 0x21 && channel(rt, "hazard.WorkingBeams") == 0x20)
+        // Topic ids and names.
+        #expect(t.bus.topics.map { String($0.id.rawValue, radix: 16) + " " + $0.name } == [
+            "100 LanderIMU", "101 Altimeter", "102 LegContact", "103 EngineStatus", "104 LanderPower", "110 EngineThrustDemand",
+        ])
+        #expect(rt.bus.topics.map(\.name) == ["WheelStatus", "RoverAttitude", "Hazard", "RoverPower", "WheelDemand"])
+    }
 }
