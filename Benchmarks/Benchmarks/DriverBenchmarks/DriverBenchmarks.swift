@@ -26,6 +26,9 @@ final class Rig {
     let exec: LockstepExecutive
     let emulators: [any DeviceEmulator]
     var elapsed = FlightDuration.zero
+    /// Whether every driver is GOOD (and the engine firing): checked after the warm-up, so
+    /// the figures are of drivers doing their work, not of drivers waiting.
+    var working: () -> Bool = { false }
 
     init(exec: LockstepExecutive, emulators: [any DeviceEmulator]) {
         self.exec = exec
@@ -64,7 +67,12 @@ final class Rig {
             EngineControllerEmulator(link: .frames(bus.attach("engine"))), LegContactEmulator(link: .frames(bus.attach("legs"))),
         ]
         drivers.topics.engineDemand.publish(.burn(thrust: 6_000))
-        return Rig(exec: topology.lockstep(), emulators: emulators)
+        let rig = Rig(exec: topology.lockstep(), emulators: emulators)
+        rig.working = {
+            [drivers.imu.health, drivers.altimeter.health, drivers.engine.health, drivers.legs.health, drivers.power.health]
+                .allSatisfy { $0 == .good } && drivers.engine.latest?.isFiring == true
+        }
+        return rig
     }
 
     /// The rover's drivers: six wheels and the hazard sensor on one bus, the IMU on a byte pair.
@@ -84,7 +92,12 @@ final class Rig {
         // A demand before every run (rover drive publishes at its own rate); keep-latest.
         let demand = drivers.topics.wheelDemand
         demand.publish(.sides(left: 1, right: 0.8))
-        return Rig(exec: topology.lockstep(), emulators: emulators, demand: demand)
+        let rig = Rig(exec: topology.lockstep(), emulators: emulators, demand: demand)
+        rig.working = {
+            [drivers.wheels.health, drivers.attitude.health, drivers.hazard.health].allSatisfy { $0 == .good }
+                && drivers.wheels.latest?.enabled == 0x3F
+        }
+        return rig
     }
 
     private var demand: Topic<WheelSpeedDemand>?
@@ -107,6 +120,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Drivers.lander.1kHz.x1000ticks", configuration: config()) { benchmark in
         let rig = try! Rig.lander()
         rig.run(2_000)  // past start-up: every driver GOOD, the engine armed and firing
+        precondition(rig.working(), "the lander's drivers are not all GOOD after the warm-up")
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { rig.run(ticksPerSample) }
     }
@@ -114,6 +128,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Drivers.rover.1kHz.x1000ticks", configuration: config()) { benchmark in
         let rig = try! Rig.rover()
         rig.runDriving(2_000)
+        precondition(rig.working(), "the rover's drivers are not all GOOD, wheels enabled, after the warm-up")
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { rig.runDriving(ticksPerSample) }
     }
