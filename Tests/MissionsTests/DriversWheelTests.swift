@@ -14,14 +14,44 @@ struct WheelRig {
     let status: Subscription<WheelStatusSample>
     let wheels: [WheelMotorEmulator]
 
-    init(_ kind: DriverLink) throws {
+    /// A multi-drop hub: one byte link to the flight computer, one to each controller. It
+    /// passes WHEELn_CMD to wheel n and every status back, whole messages at a time.
+    final class Hub: DeviceEmulator {
+        let endpoint: DeviceEndpoint
+        let drops: [DeviceEndpoint]
+        init(flight: SimulatedByteLink, drops: [SimulatedByteLink]) {
+            endpoint = DeviceEndpoint(flight)
+            self.drops = drops.map { DeviceEndpoint($0) }
+        }
+        func step(to time: FlightDuration) {
+            while let m = endpoint.receive() {
+                if case .wheelCommand(let c) = m, drops.indices.contains(c.wheel) { _ = drops[c.wheel].send(m) }
+            }
+            for d in drops {
+                while let m = d.receive() { _ = endpoint.send(m) }
+            }
+        }
+    }
+
+    init(_ kind: DriverLink, hub: Bool = false) throws {
         let flight: DeviceEndpoint.Link
         var wheels: [WheelMotorEmulator] = []
+        var hubEmulator: Hub?
         switch kind {
         case .can:
             let bus = SimulatedFrameBus(supportsFD: false)
             flight = .frames(bus.attach("fc", queueCapacity: 4096))
             for w in 0..<6 { wheels.append(WheelMotorEmulator(wheel: w, link: .frames(bus.attach("wheel\(w)")))) }
+        case .bytes where hub:
+            let (fc, hubEnd) = SimulatedByteLink.pair("fc", "hub", capacity: 1 << 16)
+            flight = .bytes(fc)
+            var drops: [SimulatedByteLink] = []
+            for w in 0..<6 {
+                let (hubDrop, wheelEnd) = SimulatedByteLink.pair("hub\(w)", "wheel\(w)", capacity: 1 << 14)
+                drops.append(hubDrop)
+                wheels.append(WheelMotorEmulator(wheel: w, link: .bytes(wheelEnd)))
+            }
+            hubEmulator = Hub(flight: hubEnd, drops: drops)
         case .bytes:
             let (fc, device) = SimulatedByteLink.pair("fc", "wheel0", capacity: 1 << 16)
             flight = .bytes(fc)
@@ -38,7 +68,8 @@ struct WheelRig {
         }
         (driver, topics, status) = parts!
         self.wheels = wheels
-        bench.emulators = wheels
+        // The hub passes the commands on before the controllers step, and their statuses after.
+        bench.emulators = hubEmulator.map { [$0] + wheels + [$0] } ?? wheels
     }
 
     func demand(_ d: WheelSpeedDemand) { topics.wheelDemand.publish(d) }
@@ -73,6 +104,19 @@ struct WheelRig {
         let samples = drain(rig.status)
         #expect(samples.count == 4)
         #expect(samples.map(\.sequence) == [1, 2, 3, 4])
+    }
+
+    @Test func sixWheelsBehindAHubOnOneByteLink() throws {
+        let rig = try WheelRig(.bytes, hub: true)
+        for (w, e) in rig.wheels.enumerated() { e.measurement = .init(speed: -0.125 * Double(w), current: 1) }
+        rig.demand(.sides(left: 0.75, right: 1.25))
+        rig.bench.run(milliseconds: 300)
+        #expect(rig.speeds == [0.75, 0.75, 0.75, 1.25, 1.25, 1.25])
+        let s = try #require(rig.driver.latest)
+        #expect((0..<6).allSatisfy { s.speed[$0] == -0.125 * Double($0) })
+        #expect(s.fresh == 0x3F && s.enabled == 0x3F)
+        #expect(try rig.bench.health("wheels") == .good)
+        #expect(try rig.bench.count("wheels.Rejected") == 0 && rig.bench.count("wheels.Missed") == 0)
     }
 
     @Test func encoderCountsAreUnwrappedAcrossThe24BitWrap() throws {
