@@ -28,7 +28,7 @@ import Testing
         let bench = try DriverBench { b in
             let topics = try LanderTopics(on: b.bus)
             let samples = try topics.imu.subscribe("test", capacity: 1024)
-            let imu = LanderIMUDriver(name: "imu", link: .bytes(imuPort), publishing: topics.imu, staleTimeout: .milliseconds(500))  // room for the reader thread under load
+            let imu = LanderIMUDriver(name: "imu", link: .bytes(imuPort), publishing: topics.imu, staleTimeout: .milliseconds(500))  // the reader thread runs on wall time
             let engine = try EngineControllerDriver(link: .bytes(enginePort), publishing: topics.engineStatus, following: topics.engineDemand)
             parts = (imu, engine, topics, samples)
             b.add(imu)
@@ -44,22 +44,19 @@ import Testing
         bench.beforeStep = { _ in usleep(200) }
 
         topics.engineDemand.publish(.burn(thrust: 4_500))
-        #expect(bench.run(until: { engine.latest?.isFiring == true && imu.health == .good }, milliseconds: 5_000))
+        // Generous limits: the reader threads run on wall time, and the machine may be loaded.
+        #expect(bench.run(until: { engine.latest?.isFiring == true && imu.latest != nil }, milliseconds: 20_000))
         #expect(engineEmulator.state == .init(armed: true, valve: .open, throttle: 60))
         #expect(engineEmulator.rejectedCommands == 0)
         #expect(engine.latest?.thrust == 4_500)
+
+        // The IMU's samples keep coming, every one intact and none lost in the PTY.
+        let before = imu.latest?.sequence ?? 0
+        #expect(bench.run(until: { (imu.latest?.sequence ?? 0) >= before + 20 }, milliseconds: 20_000))
         let got = drain(samples)
-        #expect(!got.isEmpty)
+        #expect(got.count >= 20)
         #expect(got.allSatisfy { $0.specificForce == SIMD3(0.125, 0, -1.625) && $0.angularRate == SIMD3(0, 0.002, 0) && $0.valid })
-        // Another 200 ms: 20 IMU samples leave the emulator; the driver stays GOOD throughout (a generous STALE_TIMEOUT:
-        // wall-time scheduling of the reader thread is not what this test is about).
-        var worst = DeviceHealth.good
-        for _ in 0..<200 {
-            bench.step()
-            if imu.health.rawValue > worst.rawValue { worst = imu.health }
-        }
-        #expect(worst == .good)
-        #expect(drain(samples).count >= 15)
+        #expect(try bench.count("imu.Missed") == 0 && bench.count("imu.Incomplete") == 0)
         #expect(imu.endpoint.counts.rejected == 0 && engine.endpoint.counts.rejected == 0)
         #expect(engineEmulator.endpoint.counts.rejected == 0)
     }
