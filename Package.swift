@@ -145,5 +145,11 @@ let package = Package(
         .executableTarget(
             name: "device-peer", dependencies: ["Simulator", "Devices", "FlightHAL", "FlightWire", "FlightCore"],
             path: "Tests/Support/DevicePeer", swiftSettings: strict),
+
+        // Simulator rig: tests (the rigs against flight-side endpoints on in-process links)
+        .testTarget(
+            name: "SimulatorRigTests",
+            dependencies: ["Simulator", "Configuration", "Devices", "FlightHAL", "FlightWire", "FlightCore"],
+            swiftSettings: strict),
     ]
 )
