@@ -96,6 +96,8 @@ public final class LanderRig {
 
     /// Simulated time, s.
     public var time: Double { world.time }
+    /// Physics step, s.
+    public var dt: Double { world.dt }
     /// Simulated time as the emulators see it (whole steps of `dt`).
     public var flightTime: FlightDuration { .nanoseconds(Int64(world.stepCount) * stepNanoseconds) }
 

@@ -1,5 +1,5 @@
 public import Configuration
-import Devices
+public import Devices
 public import FlightCore
 
 /// The rover's simulator rig: a ``RoverWorld``, a power model, and the emulators of the
@@ -46,8 +46,9 @@ public final class RoverRig {
 
     let links: [RigLink]
     var linkFaults: RigLinkFaults
-    /// Reads the `wheels` link for all six controllers.
-    let wheelCommands: DeviceEndpoint
+    /// Reads the `wheels` link for all six controllers (the controllers' own endpoints only
+    /// send): its counts are the wheel commands taken and the bad frames rejected.
+    public let wheelCommands: DeviceEndpoint
     let stepNanoseconds: Int64
     var seen = (encoders: 0, currents: 0, imu: 0, hazard: 0, power: 0)
     var lastTicks = WheelValues<Int>(repeating: 0)
@@ -87,6 +88,8 @@ public final class RoverRig {
     static let powerStream: UInt64 = 204
 
     public var time: Double { world.time }
+    /// Physics step, s.
+    public var dt: Double { world.simulation.dt }
     public var flightTime: FlightDuration { .nanoseconds(Int64(world.stepCount) * stepNanoseconds) }
 
     public func run(_ scenario: Scenario) { self.scenario = ScenarioRunner(scenario) }
