@@ -24,6 +24,8 @@ import Testing
               can                     Dump or send CAN frames on a SocketCAN, SLCAN or simulated bus link.
               simbus                  Run the cross-process simulated CAN bus.
               faults                  Check fault tables against a topology's dictionary.
+              sim                     Run the simulator as its own process, its devices on the links a board
+                                      file names.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
@@ -85,6 +87,7 @@ import Testing
         (["run", "--executive", "realtime", "--fifo", "100"], "--fifo must be a priority in 1...99, not 100"),
         (["run", "--fifo", "10"], "--fifo applies to --executive realtime only"),
         (["dict", "export", "--format", "both"], "--format both writes two files: give a directory with --output."),
+        (["sim", "--board", "b.yaml", "--duration", "0"], "--duration must be in (0, 86400] seconds, not 0.0"),
     ])
     func refused(arguments: [String], message: String) {
         #expect(throws: (any Error).self) { try RegolithCommand.parseAsRoot(arguments) }
@@ -121,6 +124,34 @@ import Testing
               -t, --topology <topology>
                                       The flight topology to use. (values: core; default: core)
               --sequence <sequence>   A sequence the table may start (repeatable).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test func simHelp() {
+        #expect(RegolithCommand.helpMessage(for: SimCommand.self, columns: 100) == """
+            OVERVIEW: Run the simulator as its own process, its devices on the links a board file names.
+
+            The board must say 'simulator: process'. Serial devices appear as pseudo-terminals linked at the
+            board's paths, CAN devices on the board's SocketCAN interface or on the simulated bus this process
+            serves. Physics runs at its fixed step, paced to the wall clock; a status line is printed each
+            second and a summary at the end (SIGINT or SIGTERM stop it cleanly). The lander starts at powered
+            descent initiation (15 km, 1,692 m/s, 545.5 km up-range of the Chang'e-3 site) with its engine off;
+            the rover is parked at the site.
+
+            USAGE: regolith sim --board <board> [--mission <mission>] [--seed <seed>] [--scenario <scenario>] [--duration <duration>] [--quiet]
+
+            OPTIONS:
+              --board <board>         The board file (YAML) naming each device's transport.
+              --mission <mission>     Which vehicle to simulate: lander or rover. (values: lander, rover;
+                                      default: lander)
+              --seed <seed>           Seed of every sensor's noise (a scenario's own seed replaces it).
+                                      (default: 1)
+              --scenario <scenario>   A fault scenario (YAML) to play against the run.
+              --duration <duration>   Simulated seconds to run (default: until interrupted).
+              --quiet                 Print no status line each second (the summary still prints).
               --version               Show the version.
               -h, --help              Show help information.
 
