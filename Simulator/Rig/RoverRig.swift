@@ -8,7 +8,7 @@ public import FlightCore
 ///
 /// Each ``step()`` (one physics step, 10 ms by default): the scenario's due faults; the world
 /// steps and its sensors sample; each new sample becomes its emulator's measurement (wheel
-/// speed in rad/s from the encoder ticks between samples, cumulative ticks, motor current,
+/// speed in rad/s from the wheel's turn between samples, cumulative encoder ticks, motor current,
 /// `Stall` when a commanded wheel does not turn, `OverCurrent` above 1.25 x the vehicle's
 /// stall current; roll, pitch and heading rate; hazard ranges, nil for a beam with no return,
 /// no valid beam on dropout; power with the state of charge in %); the rig reads the `wheels`
@@ -51,7 +51,7 @@ public final class RoverRig {
     public let wheelCommands: DeviceEndpoint
     let stepNanoseconds: Int64
     var seen = (encoders: 0, currents: 0, imu: 0, hazard: 0, power: 0)
-    var lastTicks = WheelValues<Int>(repeating: 0)
+    var lastAngles = WheelValues<Double>(repeating: 0)
     var lastEncoderTime = 0.0
 
     public init(_ configuration: Configuration, links: [String: DeviceLink]) {
@@ -126,23 +126,25 @@ public final class RoverRig {
             seen.encoders = e.sequence
             seen.currents = c.sequence
             let interval = e.time - lastEncoderTime
-            let radiansPerTick = 2 * Double.pi / Double(world.simulation.vehicle.ticksPerRevolution)
             let stallCurrent = world.simulation.vehicle.stallCurrent
+            let frozen = world.encoders.faults.stuck
             for i in 0..<wheels.count {
                 var m = wheels[i].measurement
-                if newTicks {
-                    let ticks = e.values[i]
-                    m.speed = e.valid && interval > 0 ? Double(ticks - lastTicks[i]) * radiansPerTick / interval : 0
-                    if e.valid { m.encoderTicks = Int64(ticks) }
+                if newTicks && !frozen {
+                    // The controller's speed estimate: the wheel's turn since the last sample
+                    // (a 2,048-tick encoder differenced at 20 Hz would be quantised to ~0.06 rad/s).
+                    let angle = world.state.wheelAngle(i)
+                    m.speed = e.valid && interval > 0 ? (angle - lastAngles[i]) / interval : 0
+                    if e.valid { m.encoderTicks = Int64(e.values[i]) }
                 }
                 m.current = c.valid ? max(0, c.values[i]) : 0
                 m.valid = e.valid && c.valid
-                m.stall = wheels[i].commandedSpeed != 0 && m.speed == 0 && e.valid
+                m.stall = wheels[i].commandedSpeed != 0 && abs(m.speed) < 1e-6 && e.valid
                 m.overCurrent = c.valid && c.values[i] > 1.25 * stallCurrent
                 wheels[i].measurement = m
             }
             if newTicks {
-                if e.valid { lastTicks = e.values }
+                for i in 0..<wheels.count { lastAngles[i] = world.state.wheelAngle(i) }
                 lastEncoderTime = e.time
             }
         }

@@ -20,7 +20,7 @@ import Testing
         let statuses = fc.drain("wheels").wheelStatuses
         for w in 0..<6 {
             let last = statuses.last { $0.wheel == w }
-            #expect(last.map { $0.valid && $0.enabled && abs($0.speed - 0.3) < 0.05 && !$0.stall } == true)
+            #expect(last.map { $0.valid && $0.enabled && abs($0.speed - 0.3) < 0.01 && !$0.stall } == true)
         }
         #expect(fc.drain("rover-imu").roverAttitudes.last.map { $0.inclinometerValid } == true)
         #expect(fc.drain("hazard").hazards.last.map { $0.valid == .all } == true)
