@@ -77,6 +77,34 @@ import Testing
 
             """)
     }
+
+    @Test func simHelp() {
+        #expect(RegolithCommand.helpMessage(for: SimCommand.self, columns: 100) == """
+            OVERVIEW: Run the simulator as its own process, its devices on the links a board file names.
+
+            The board must say 'simulator: process'. Serial devices appear as pseudo-terminals linked at the
+            board's paths, CAN devices on the board's SocketCAN interface or on the simulated bus this process
+            serves. Physics runs at its fixed step, paced to the wall clock; a status line is printed each
+            second and a summary at the end (SIGINT or SIGTERM stop it cleanly). The lander starts at powered
+            descent initiation (15 km, 1,692 m/s, 545.5 km up-range of the Chang'e-3 site) with its engine off;
+            the rover is parked at the site.
+
+            USAGE: regolith sim --board <board> [--mission <mission>] [--seed <seed>] [--scenario <scenario>] [--duration <duration>] [--quiet]
+
+            OPTIONS:
+              --board <board>         The board file (YAML) naming each device's transport.
+              --mission <mission>     Which vehicle to simulate: lander or rover. (values: lander, rover;
+                                      default: lander)
+              --seed <seed>           Seed of every sensor's noise (a scenario's own seed replaces it).
+                                      (default: 1)
+              --scenario <scenario>   A fault scenario (YAML) to play against the run.
+              --duration <duration>   Simulated seconds to run (default: until interrupted).
+              --quiet                 Print no status line each second (the summary still prints).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
 }
 
 /// Bad arguments are refused with a specific message before anything runs.
@@ -124,34 +152,6 @@ import Testing
               -t, --topology <topology>
                                       The flight topology to use. (values: core; default: core)
               --sequence <sequence>   A sequence the table may start (repeatable).
-              --version               Show the version.
-              -h, --help              Show help information.
-
-            """)
-    }
-
-    @Test func simHelp() {
-        #expect(RegolithCommand.helpMessage(for: SimCommand.self, columns: 100) == """
-            OVERVIEW: Run the simulator as its own process, its devices on the links a board file names.
-
-            The board must say 'simulator: process'. Serial devices appear as pseudo-terminals linked at the
-            board's paths, CAN devices on the board's SocketCAN interface or on the simulated bus this process
-            serves. Physics runs at its fixed step, paced to the wall clock; a status line is printed each
-            second and a summary at the end (SIGINT or SIGTERM stop it cleanly). The lander starts at powered
-            descent initiation (15 km, 1,692 m/s, 545.5 km up-range of the Chang'e-3 site) with its engine off;
-            the rover is parked at the site.
-
-            USAGE: regolith sim --board <board> [--mission <mission>] [--seed <seed>] [--scenario <scenario>] [--duration <duration>] [--quiet]
-
-            OPTIONS:
-              --board <board>         The board file (YAML) naming each device's transport.
-              --mission <mission>     Which vehicle to simulate: lander or rover. (values: lander, rover;
-                                      default: lander)
-              --seed <seed>           Seed of every sensor's noise (a scenario's own seed replaces it).
-                                      (default: 1)
-              --scenario <scenario>   A fault scenario (YAML) to play against the run.
-              --duration <duration>   Simulated seconds to run (default: until interrupted).
-              --quiet                 Print no status line each second (the summary still prints).
               --version               Show the version.
               -h, --help              Show help information.
 
