@@ -161,3 +161,54 @@ def test_garbage_is_counted_and_sigint_removes_the_links(sim):
     assert rejected >= 2, out
     for device in LANDER:
         assert not (d / device).exists(), f"{device}'s PTY link was left behind"
+
+
+ROVER = ["wheels", "rover-imu", "hazard", "power"]
+
+
+@pytest.fixture()
+def rover_sim(regolith_bin, tmp_path):
+    """`regolith sim --mission rover` with the six wheel controllers sharing one PTY."""
+    board = tmp_path / "board.yaml"
+    lines = ["board: pty-rover", "simulator: process", "devices:"]
+    lines += [f"  {d}: {{pty: {tmp_path / d}, baud: 460800}}" for d in ROVER]
+    board.write_text("\n".join(lines) + "\n")
+    proc = subprocess.Popen([str(regolith_bin), "sim", "--board", str(board), "--mission", "rover", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while True:
+        line = proc.stdout.readline()
+        assert line, f"regolith sim exited: {proc.stderr.read()}"
+        if line.strip() == "sim: ready":
+            break
+    yield proc, tmp_path
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def wheel_command(wheel, speed, counter):
+    payload = put([(0, 16, round(speed / 0.001)), (16, 1, 1), (24, 8, counter)])
+    return frame(0x100 + wheel, payload.to_bytes(4, "little"))
+
+
+def test_six_wheels_on_one_pty(rover_sim):
+    proc, d = rover_sim
+    wheels = Port(d / "wheels")
+    wheels.fresh()
+    status = []
+    for i in range(20):  # 2 s of commands at 10 Hz, inside the controllers' 0.5 s timeout
+        wheels.write(b"".join(wheel_command(w, 0.3, i + 1) for w in range(6)))
+        got = wheels.frames(0.1)
+        if i >= 10:
+            status += [(msg_id - 0x110, p) for msg_id, p in got if 0x110 <= msg_id <= 0x115]
+    assert wheels.bad_crc == 0
+    assert {w for w, _ in status} == set(range(6)), status[:6]
+    for w, p in status:
+        assert field(p, 0, 16, True, 0.001) == pytest.approx(0.3, abs=0.01)  # speed, rad/s
+        assert field(p, 27, 1) == 1 and field(p, 28, 1) == 1 and field(p, 31, 1) == 0  # valid, enabled, no timeout
+    out = stop(proc)
+    assert re.search(r"sim: wheels: 120 commands accepted, 0 refused", out), out
+    distance = float(re.search(r"sim: truth: distance ([0-9.]+) m", out).group(1))
+    assert distance > 0.02, out
+    for device in ROVER:
+        assert not (d / device).exists()
