@@ -10,7 +10,12 @@
 // simulated CAN bus. The flight side is no flight software, only what a driver set costs:
 // every 10 ms it drains all six links through `DeviceEndpoint`s, and every 50 ms it sends an
 // ENGINE_CMD and an ATTITUDE_CMD from the guidance stand-in of SimulatorBenchmarks (on the
-// true state and the feet's true height above the terrain). Compare with Simulator.lander.descent750s.world (the same world, no emulators).
+// true state and the feet's true height above the terrain). Compare with
+// Simulator.lander.descent750s.world (the same world and start, no emulators, commands every
+// step). The stand-in guidance was tuned for commands every step: through 20 Hz commands it
+// touches down hard (about 580 s, 15 m/s down, 48 m/s across); the rest of the 750,000 steps
+// run on the ground with every sensor model and emulator still working, so the figure is the
+// cost of 750,000 rig steps either way. Each sample must repeat the first exactly.
 import Benchmark
 import Configuration
 import Devices
@@ -99,10 +104,14 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(received)
             touchdowns.append(rig.world.touchdown)
         }
-        // What was measured must be a descent to the ground.
-        guard let t = touchdowns.first ?? nil, touchdowns.allSatisfy({ $0 == t }) else {
-            fatalError("the descent through the links did not land, or did not repeat: \(touchdowns)")
+        // Every sample must be the same run (deterministic); say how it ended.
+        guard let first = touchdowns.first, touchdowns.allSatisfy({ $0 == first }) else {
+            fatalError("the runs through the links differ: \(touchdowns)")
         }
-        print("descent through the links: touchdown at \(t.time) s, \(t.verticalSpeed) m/s down, \(t.horizontalSpeed) m/s across, tilt \(t.tiltDegrees) deg")
+        if let t = first {
+            print("descent through the links: touchdown at \(t.time) s, \(t.verticalSpeed) m/s down, \(t.horizontalSpeed) m/s across, tilt \(t.tiltDegrees) deg")
+        } else {
+            print("descent through the links: no touchdown in 750 s")
+        }
     }
 }
