@@ -59,6 +59,16 @@ import Testing
         #expect(rig.world.attitude.thrustAxis.dot(back) > 0.999)
     }
 
+    /// The sim-pty layout (byte and CAN devices mixed) in one process.
+    @Test func mixedLayout() {
+        let fc = FlightSide(InProcessDeviceLinks.lander())
+        let rig = LanderRig(.descent(seed: 2, terrain: Fixtures.terrain), links: fc.links)
+        fc.send("engine", .engineCommand(EngineControllerCommand(throttle: 0, valve: .closed, arm: true, counter: 1)))
+        rig.step(500)
+        #expect(fc.drain("imu").accelerations.count == 50 && fc.drain("engine").engineStatuses.last?.armed == true)
+        #expect(rig.unconnectedDevices.isEmpty)
+    }
+
     /// Bad bytes from the flight side are counted by the emulator's endpoint, never fatal.
     @Test func garbageFromTheFlightSide() {
         let flight = FlightSide(LanderRig.devices, transport: .bytes)

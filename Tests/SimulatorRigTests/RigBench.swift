@@ -20,23 +20,29 @@ final class FlightSide {
     let links: [String: DeviceLink]
 
     init(_ devices: [String], transport: Transport) {
-        var links: [String: DeviceLink] = [:]
-        switch transport {
-        case .bytes:
-            bus = nil
-            for d in devices {
-                let (device, flight) = SimulatedByteLink.pair("\(d)-device", "\(d)-flight", capacity: 1 << 16)
-                links[d] = .bytes(device)
-                endpoints[d] = DeviceEndpoint(flight)
+        let l = InProcessDeviceLinks(
+            bytes: transport == .bytes ? devices : [], frames: transport == .can ? devices : [], byteCapacity: 1 << 16,
+            frameQueueCapacity: 4_096)
+        bus = transport == .can ? l.bus : nil
+        links = l.simulator
+        for (device, link) in l.flight {
+            switch link {
+            case .bytes(let b): endpoints[device] = DeviceEndpoint(b)
+            case .frames(let f): endpoints[device] = DeviceEndpoint(f)
             }
-        case .can:
-            let bus = SimulatedFrameBus()
-            self.bus = bus
-            for d in devices { links[d] = .frames(bus.attach(d, queueCapacity: 4096)) }
-            // One flight node per device, as each driver would open its own socket.
-            for d in devices { endpoints[d] = DeviceEndpoint(bus.attach("fc-\(d)", queueCapacity: 4096)) }
         }
-        self.links = links
+    }
+
+    /// The lander or rover laid out as on Boards/sim-pty.yaml.
+    init(_ l: InProcessDeviceLinks) {
+        bus = l.bus
+        links = l.simulator
+        for (device, link) in l.flight {
+            switch link {
+            case .bytes(let b): endpoints[device] = DeviceEndpoint(b)
+            case .frames(let f): endpoints[device] = DeviceEndpoint(f)
+            }
+        }
     }
 
     /// Everything that arrived for `device` since the last call (on a shared bus, only the
