@@ -50,6 +50,8 @@ public final class RoverRig {
     /// send): its counts are the wheel commands taken and the bad frames rejected.
     public let wheelCommands: DeviceEndpoint
     let stepNanoseconds: Int64
+    /// Steps between power samples.
+    let powerDivisor: Int
     var seen = (encoders: 0, currents: 0, imu: 0, hazard: 0, power: 0)
     var lastAngles = WheelValues<Double>(repeating: 0)
     var lastEncoderTime = 0.0
@@ -63,6 +65,7 @@ public final class RoverRig {
         linkFaults = RigLinkFaults(count: rigLinks.count)
         unconnectedDevices = rigLinks.filter { !$0.connected }.map(\.device)
         stepNanoseconds = Int64((configuration.world.dt * 1e9).rounded())
+        powerDivisor = max(1, Int((1 / (configuration.power.rate * configuration.world.dt)).rounded()))
         func schedule(_ hertz: Double) -> PublicationSchedule {
             let period = FlightDuration.nanoseconds(Int64((1e9 / hertz).rounded()))
             return PublicationSchedule(period: period, phase: period)
@@ -116,7 +119,6 @@ public final class RoverRig {
         for _ in 0..<max(count, 0) { step() }
     }
 
-    var powerDivisor: Int { max(1, Int((1 / (configuration.power.rate * world.simulation.dt)).rounded())) }
 
     func feedSensors() {
         let e = world.encoders.latest
