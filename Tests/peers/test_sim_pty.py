@@ -212,3 +212,33 @@ def test_six_wheels_on_one_pty(rover_sim):
     assert distance > 0.02, out
     for device in ROVER:
         assert not (d / device).exists()
+
+
+def test_engine_on_the_cross_process_bus(regolith_bin, tmp_path):
+    """The engine on the simulated bus `regolith sim` serves: `regolith can send` and `can dump`
+    are the flight side, in other processes, as on Boards/sim-pty.yaml."""
+    sock = tmp_path / "can.sock"
+    board = tmp_path / "board.yaml"
+    board.write_text("board: simbus-test\nsimulator: process\ndevices:\n"
+                     f"  imu: {{pty: {tmp_path / 'imu'}, baud: 921600}}\n"
+                     f"  engine: {{simbus: {sock}}}\n  legs: {{simbus: {sock}}}\n")
+    proc = subprocess.Popen([str(regolith_bin), "sim", "--board", str(board), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while (line := proc.stdout.readline()).strip() != "sim: ready":
+            assert line, f"regolith sim exited: {proc.stderr.read()}"
+        # Arm (counter 1), then open at 100 % (10,000 x 0.01 = 0x2710), still armed (counter 2).
+        subprocess.run([str(regolith_bin), "can", "send", f"simbus:{sock}", "010#00000401", "010#10270502"],
+                       check=True, capture_output=True, timeout=30)
+        time.sleep(1.5)
+        dump = subprocess.run([str(regolith_bin), "can", "dump", f"simbus:{sock}", "--filter", "011:7FF", "--count", "3"],
+                              check=True, capture_output=True, text=True, timeout=30).stdout
+        frames = [l.split()[-1].split("#")[1] for l in dump.splitlines() if "#" in l and not l.startswith("#")]
+        assert len(frames) == 3, dump
+        p = bytes.fromhex(frames[-1])
+        assert field(p, 0, 16) > 7_000 and field(p, 34, 1) == 1 and field(p, 32, 2) == 1, dump
+        assert field(p, 48, 8) == 2
+    finally:
+        out = stop(proc)
+    assert "sim: engine: 2 commands accepted, 0 refused" in out, out
+    assert not sock.exists() and not (tmp_path / "imu").exists()
