@@ -73,9 +73,12 @@ public final class LanderRig {
         linkFaults = RigLinkFaults(count: rigLinks.count)
         unconnectedDevices = rigLinks.filter { !$0.connected }.map(\.device)
         stepNanoseconds = Int64((configuration.world.dt * 1e9).rounded())
+        let stepNanoseconds = self.stepNanoseconds
         func schedule(_ hertz: Double) -> PublicationSchedule {
-            // First publication right after the model's first sample.
-            let period = FlightDuration.nanoseconds(Int64((1e9 / hertz).rounded()))
+            // Publish right after each of the model's samples: every whole number of steps the
+            // world samples at (so a rate that is no whole number of steps stays in step).
+            let steps = max(1, Int64((1 / (hertz * configuration.world.dt)).rounded()))
+            let period = FlightDuration.nanoseconds(steps * stepNanoseconds)
             return PublicationSchedule(period: period, phase: period)
         }
         let w = configuration.world

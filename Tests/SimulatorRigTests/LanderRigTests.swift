@@ -59,6 +59,18 @@ import Testing
         #expect(rig.world.attitude.thrustAxis.dot(back) > 0.999)
     }
 
+    /// A rate that is no whole number of steps (30 Hz at 1 ms: every 33 steps) still gives
+    /// one publication per model sample.
+    @Test func publicationFollowsTheModelsSamples() {
+        let fc = FlightSide(LanderRig.devices, transport: .bytes)
+        var c = LanderRig.Configuration.descent(seed: 4, terrain: Fixtures.terrain)
+        c.world.imu.rate = 30
+        let rig = LanderRig(c, links: fc.links)
+        rig.step(33 * 30)
+        #expect(rig.world.imu.latest.sequence == 30)
+        #expect(fc.drain("imu").accelerations.count == 30 && rig.imu.publication.schedule.skipped == 0)
+    }
+
     /// The sim-pty layout (byte and CAN devices mixed) in one process.
     @Test func mixedLayout() {
         let fc = FlightSide(InProcessDeviceLinks.lander())
