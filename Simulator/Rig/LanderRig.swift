@@ -18,8 +18,9 @@ public import FlightCore
 ///    range rate negative when closing; leg switches; engine thrust and chamber pressure (MPa);
 ///    power (state of charge in %); the attitude unit's pointing error and body rate (degrees)
 ///    from the world's ``ThrustAttitude``;
-/// 4. every emulator steps to the simulated time: it handles what the flight side sent and
-///    publishes what is due;
+/// 4. the emulators step to the simulated time: each handles what the flight side sent and
+///    publishes what is due (the engine and attitude unit every step; a sensor right after
+///    its model samples, when it publishes, and otherwise every 10 steps to drain its link);
 /// 5. the command emulators' accepted state becomes the world's command for the next step:
 ///    the engine controller's valve and throttle (% of the vehicle's rated thrust, its
 ///    `maxThrust`), the attitude unit's target (inertial unit vector; hold when none).
@@ -117,14 +118,21 @@ public final class LanderRig {
     public func step() {
         scenario?.update(time: world.time, target: self)
         world.step()
+        let before = seen
         feedSensors()
         let t = flightTime
-        imu.step(to: t)
-        altimeter.step(to: t)
+        // A sensor emulator publishes only right after its model samples (its schedule is
+        // aligned to the model's), so it is stepped then, and every `housekeepingSteps` to
+        // read and count whatever the flight side sent it and finish a partly written frame.
+        // The engine and the attitude unit take commands: stepped every step.
+        let housekeeping = world.stepCount % Self.housekeepingSteps == 0
+        if housekeeping { feedAttitude() }
+        if housekeeping || seen.imu != before.imu { imu.step(to: t) }
+        if housekeeping || seen.altimeter != before.altimeter { altimeter.step(to: t) }
         engine.step(to: t)
         attitude.step(to: t)
-        legs.step(to: t)
-        power.step(to: t)
+        if housekeeping || seen.legs != before.legs { legs.step(to: t) }
+        if housekeeping || seen.power != before.power { power.step(to: t) }
         applyCommands()
     }
 
@@ -186,6 +194,11 @@ public final class LanderRig {
             power.measurement.currentValid = p.valid
             power.measurement.chargeValid = p.valid
         }
+    }
+
+    /// The attitude unit's pointing error and rate (refreshed every `housekeepingSteps`: it
+    /// publishes at 10 Hz).
+    func feedAttitude() {
         let att = world.attitude
         var error = 0.0
         if let target = attitude.target {
@@ -204,6 +217,9 @@ public final class LanderRig {
             engineOn: s.isFiring, thrust: s.isFiring ? s.throttle / 100 * world.simulation.dynamics.vehicle.maxThrust : 0,
             direction: direction)
     }
+
+    /// Steps between calls of a sensor emulator that has nothing to publish (10 ms at 1 kHz).
+    static let housekeepingSteps = 10
 
     /// IMU_ACCEL's and IMU_RATE's ranges (docs/devices.md): beyond them the unit saturates.
     static let accelerationRange = 32.767
