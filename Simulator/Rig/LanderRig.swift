@@ -16,8 +16,8 @@ public import FlightCore
 /// 3. each new sample becomes its emulator's measurement, in the device's units and frame
 ///    (docs/devices.md): IMU specific force and rates in body axes; altimeter beams with the
 ///    range rate negative when closing; leg switches; engine thrust and chamber pressure (MPa);
-///    power (state of charge in %); the attitude unit's pointing error and body rate (degrees)
-///    from the world's ``ThrustAttitude``;
+///    power (state of charge in %); every 10 steps, the attitude unit's pointing error and
+///    body rate (degrees) from the world's ``ThrustAttitude``;
 /// 4. the emulators step to the simulated time: each handles what the flight side sent and
 ///    publishes what is due (the engine and attitude unit every step; a sensor right after
 ///    its model samples, when it publishes, and otherwise every 10 steps to drain its link);
@@ -35,9 +35,9 @@ public final class LanderRig {
     public struct Configuration: Sendable {
         public var world: LanderWorld.Configuration
 
-        /// `world`'s sensor rates should match the emulators' publication rates (IMU 100 Hz,
-        /// altimeter 20 Hz, legs 100 Hz, engine 50 Hz, power 2 Hz; ``descent(seed:)`` sets
-        /// them so); each emulator publishes right after its model samples.
+        /// Each sensor's emulator publishes at its model's rate in `world`, right after each
+        /// sample; ``descent(seed:)`` sets those rates to the devices' nominal ones (IMU
+        /// 100 Hz, altimeter 20 Hz, legs 100 Hz, engine 50 Hz, power 2 Hz).
         public init(world: LanderWorld.Configuration) { self.world = world }
     }
 
@@ -55,7 +55,7 @@ public final class LanderRig {
     /// Board device names the caller gave no link for.
     public let unconnectedDevices: [String]
     /// Faults a scenario asked for that this rig cannot apply (a rover device, an unknown
-    /// bias channel), in the order asked; each is also left out of ``activeFaults``.
+    /// bias channel), in the order asked (the scenario's own record still lists them).
     public internal(set) var ignoredFaults: [InjectedFault] = []
     /// The scenario being played, with its record of what started and ended when.
     public private(set) var scenario: ScenarioRunner?
