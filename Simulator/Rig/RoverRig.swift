@@ -40,8 +40,11 @@ public final class RoverRig {
     public let hazard: HazardRangeEmulator
     public let power: PowerUnitEmulator
 
+    /// Board device names the caller gave no link for.
     public let unconnectedDevices: [String]
+    /// Faults a scenario asked for that this rig cannot apply, in the order asked.
     public internal(set) var ignoredFaults: [InjectedFault] = []
+    /// The scenario being played, with its record of what started and ended when.
     public private(set) var scenario: ScenarioRunner?
 
     let links: [RigLink]
@@ -94,14 +97,19 @@ public final class RoverRig {
 
     static let powerStream: UInt64 = 204
 
+    /// Simulated time, s.
     public var time: Double { world.time }
     /// Physics step, s.
     public var dt: Double { world.simulation.dt }
+    /// Simulated time as the emulators see it (whole steps of `dt`).
     public var flightTime: FlightDuration { .nanoseconds(Int64(world.stepCount) * stepNanoseconds) }
 
+    /// Plays `scenario` from the next step on (replacing any other).
     public func run(_ scenario: Scenario) { self.scenario = ScenarioRunner(scenario) }
+    /// Faults the scenario has started and not ended.
     public var activeFaults: [InjectedFault] { scenario?.active ?? [] }
 
+    /// One physics step, then the emulators (see the type's documentation).
     public func step() {
         scenario?.update(time: world.time, target: self)
         world.step()
@@ -119,6 +127,7 @@ public final class RoverRig {
         applyCommands()
     }
 
+    /// `count` steps.
     public func step(_ count: Int) {
         for _ in 0..<max(count, 0) { step() }
     }
