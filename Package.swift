@@ -74,7 +74,7 @@ let package = Package(
         // device links only. Used by the CLI and the tests, never by flight code.
         .target(
             name: "MissionHarness",
-            dependencies: ["Missions", "Simulator", "Configuration", "FlightHAL", "FlightCore", "Devices"],
+            dependencies: ["Missions", "Simulator", "Configuration", "FlightHAL", "FlightCore", "Devices", "Sequencing"],
             swiftSettings: strict),
         // The CLI: subcommands in a library so tests can check parsing and help text.
         .target(
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "FlightHALTests", dependencies: ["FlightHAL", "FlightWire"], swiftSettings: strict),
         // Missions' tests join the flight apps to the simulator (as the lockstep harness does).
         .testTarget(name: "MissionsTests", dependencies: ["Missions", "Simulator"], swiftSettings: strict),
-        .testTarget(name: "MissionHarnessTests", dependencies: ["MissionHarness", "Missions", "Simulator"], swiftSettings: strict),
+        .testTarget(name: "MissionHarnessTests", dependencies: ["MissionHarness", "Missions", "Simulator", "Sequencing", "FlightCore"], swiftSettings: strict),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "FlightHAL", "FlightWire"], swiftSettings: strict),
 
         // Wire formats: fuzz targets and test peers
