@@ -89,7 +89,7 @@ let package = Package(
 
         .testTarget(name: "FlightCoreTests", dependencies: ["FlightCore"], swiftSettings: strict),
         .testTarget(name: "FlightWireTests", dependencies: ["FlightWire"], swiftSettings: strict),
-        .testTarget(name: "RegolithCLITests", dependencies: ["RegolithCLI"], swiftSettings: strict),
+        .testTarget(name: "RegolithCLITests", dependencies: ["RegolithCLI", "Sequencing", "FlightCore"], swiftSettings: strict),
         .testTarget(name: "FlightHALTests", dependencies: ["FlightHAL", "FlightWire"], swiftSettings: strict),
         // Missions' tests join the flight apps to the simulator (as the lockstep harness does).
         .testTarget(name: "MissionsTests", dependencies: ["Missions", "Simulator"], swiftSettings: strict),

@@ -131,9 +131,17 @@ struct LanderMissionTests {
         let m = try LanderMission(options: .init())
         let d = SequenceDictionary(m.dictionary)
         for file in ["lander-descent.rseq", "lander-safing.rseq"] {
-            let (_, result) = try MissionSequences.compile(file, dictionary: d)
+            let (bytes, result) = try MissionSequences.compile(file, dictionary: d)
             #expect(result.diagnostics.isEmpty, "\(file): \(result.diagnostics)")
+            // The compiled form decompiles to scripts that compile to the same bytes.
+            let scripts = try SequenceDecompiler.decompile(bytes, dictionary: d)
+            let again = SequenceChecker.check(source: scripts[0].text, file: file, dictionary: d) { name in
+                scripts.first { $0.name == name }.map { ("\(name).rseq", $0.text) }
+            }
+            #expect(try SequenceCompiler.compile(try #require(again.program)) == bytes)
         }
+        // The descent's abort block compiled lander-safing in (call lander_safing).
+        #expect(try SequenceDecompiler.decompile(try MissionSequences.compile("lander-descent.rseq", dictionary: d).bytes, dictionary: d).map(\.name) == ["lander_descent", "lander_safing"])
         // ARM in the script names descent.START_DESCENT by number: it must be that opcode.
         #expect(m.flight.topology.opcode("descent.START_DESCENT")?.rawValue == 0x0B00)
     }
