@@ -105,6 +105,22 @@ struct LanderMissionTests {
         #expect(m.progress.last?.state == .idle)
     }
 
+    /// `.direct` (for fault tests): ARM and START_DESCENT from the ground at `startAt`, no
+    /// sequence compiled or installed; the same instant as the sequence's START_DESCENT.
+    @Test func directCommandsStartTheDescentWithoutASequence() throws {
+        var options = LanderMission.Options()
+        options.descent = .direct
+        options.sequencesDirectory = "/nonexistent"  // not read
+        let m = try LanderMission(options: options)
+        #expect(m.descentSequence == nil)
+        m.runFor(seconds: 3)
+        #expect(m.commandResponses.map(\.name) == ["cmdDisp.ARM", "descent.START_DESCENT"])
+        #expect(m.commandResponses.allSatisfy { $0.response == .ok })
+        #expect(m.flight.sequencer.started == 0)
+        #expect(m.flight.descent.phase == .braking)
+        #expect(abs((m.flight.descent.phaseLog.first?.time ?? 0) - 2.01) < 1e-6)
+    }
+
     /// A descent sequence that does not compile stops the harness at start, naming the file,
     /// the line and the error.
     @Test func aDescentSequenceThatDoesNotCompileFailsTheHarnessClearly() throws {
