@@ -166,7 +166,7 @@ let package = Package(
         // Sequencing: tests (with the malformed-script corpus) and the parser's fuzz target
         .testTarget(
             name: "SequencingTests", dependencies: ["Sequencing", "FlightCore"],
-            exclude: ["Corpus", "Scripts"], swiftSettings: strict),
+            exclude: ["Corpus"], swiftSettings: strict),
         .executableTarget(
             name: "FuzzSequenceParser", dependencies: ["Sequencing", "FlightCore"],
             path: "Tests/Fuzz/SequenceParser", exclude: ["rseq.dict"], swiftSettings: strict),
