@@ -196,7 +196,10 @@ struct ApolloComparisonTests {
 }
 
 /// Issue 9: 20 seeds all land (sensor noise, biases and terrain details change with the seed).
-@Suite("Twenty seeds")
+/// Twenty full descents take minutes in a debug build, so the campaign runs with
+/// REGOLITH_CAMPAIGN=1 (`make campaign`), not in every `make test`; its last result is in
+/// docs/missions.md.
+@Suite("Twenty seeds", .enabled(if: ProcessInfo.processInfo.environment["REGOLITH_CAMPAIGN"] != nil))
 struct SeedCampaignTests {
     @Test(arguments: 1...20)
     func everySeedLands(seed: Int) throws {

@@ -96,6 +96,8 @@ public struct DescentController: Sendable {
     /// Hover: where the lander holds (site frame cross and down-range) and the moves made.
     public private(set) var hoverTarget = SIMD2<Double>(0, 0)
     public private(set) var lateralMoves = 0
+    /// The close look: since when, and the moves made there (-1 once finished).
+    private var closeLook: (since: Double, moves: Int)?
     /// Cycles whose demand was clipped to the throttle range, per phase.
     public private(set) var saturatedCycles = [Int](repeating: 0, count: DescentPhase.allCases.count)
     /// When "landed" was declared and why it was accepted.
@@ -178,6 +180,27 @@ public struct DescentController: Sendable {
             if input.footHeight <= plan.cutoffHeight {
                 enter(.freeFall, at: input.time)
                 return .off
+            }
+            // Chang'e-3's second look: at the close-look height the beams' spots are about the
+            // lander's footprint apart, so the slope they see is the slope the legs will meet.
+            // Hold there, judge it, and move a few metres aside when it is too steep.
+            if input.footHeight <= plan.closeLookHeight, closeLook == nil { closeLook = (input.time, 0) }
+            if let look = closeLook, look.moves >= 0 {
+                let held = input.time - look.since
+                if held >= plan.closeLookTime {
+                    if (input.groundSlope ?? 0) > plan.maxSlope, look.moves < plan.maxCloseLookMoves {
+                        hoverTarget = SIMD2(r.y, r.z) + SIMD2(0, plan.closeLookMove)
+                        closeLook = (input.time, look.moves + 1)
+                        lateralMoves += 1
+                    } else {
+                        closeLook = (look.since, -1)  // done: descend
+                    }
+                }
+                if let l = closeLook, l.moves >= 0 {
+                    let heightError = plan.closeLookHeight - input.footHeight
+                    let a = hold(r: r, v: v, verticalSpeed: max(-1, min(1, 0.3 * heightError)), chase: 1)
+                    return demand(acceleration: a - g, mass: input.mass, tiltLimit: plan.maxTerminalTilt)
+                }
             }
             let speed = input.footHeight > plan.slowHeight
                 ? min(plan.descentSpeed, max(plan.finalSpeed, 0.1 * (input.footHeight - plan.slowHeight) + plan.finalSpeed))
