@@ -67,8 +67,7 @@ public struct LanderReport: Codable, Sendable, Equatable {
         public var within20Percent: Bool
 
         enum CodingKeys: String, CodingKey {
-            case time, program, referenceAltitude, altitude, referenceAltitudeRate, altitudeRate
-            case within20Percent = "within20_percent"
+            case time, program, referenceAltitude, altitude, referenceAltitudeRate, altitudeRate, within20Percent
         }
 
         public func encode(to encoder: any Encoder) throws {

@@ -30,10 +30,10 @@ struct MissionCommand: ParsableCommand {
     @Argument(help: "The mission to run.")
     var mission: Mission
 
-    @Option(help: "The board file: which device is on which link.")
+    @Option(help: ArgumentHelp("The board file: which device is on which link.", valueName: "file"))
     var board = "Boards/sim.yaml"
 
-    @Option(help: "Seed of the simulator's noise and terrain (a scenario's own seed wins).")
+    @Option(help: ArgumentHelp("Seed of the simulator's noise and terrain (a scenario's own seed wins).", valueName: "n"))
     var seed: UInt64 = 1
 
     enum Vehicle: String, ExpressibleByArgument, CaseIterable {
@@ -44,13 +44,13 @@ struct MissionCommand: ParsableCommand {
     @Option(help: "The lander: Chang'e-class (1.5-7.5 kN) or the Apollo LM flying Apollo 11's plan.")
     var vehicle: Vehicle = .change
 
-    @Option(help: "A scenario file: faults injected during the run (docs/scenarios.md).")
+    @Option(help: ArgumentHelp("A scenario file: faults injected during the run (docs/scenarios.md).", valueName: "file"))
     var scenario: String?
 
-    @Option(help: "Also write the final report as JSON to this file (keys in docs/cli.md).")
+    @Option(help: ArgumentHelp("Also write the final report as JSON to this file (keys in docs/cli.md).", valueName: "file.json"))
     var report: String?
 
-    @Option(help: "Write plots into this directory (SVG; PNG too when rsvg-convert or ImageMagick is installed).")
+    @Option(help: ArgumentHelp("Write plots into this directory (SVG; PNG too when rsvg-convert or ImageMagick is installed).", valueName: "dir"))
     var plots: String?
 
     @Flag(help: "No live line: only the final report.")
