@@ -74,10 +74,10 @@ DEMO_BIN = $$($(SWIFT) build -c release --show-bin-path)/regolith
 demo: deps
 	$(SWIFT) build -c release --product regolith
 	@mkdir -p $(DEMO_OUT)
-	@echo "make demo: lander descent (Chang'e-class lander, Boards/sim.yaml)"
-	$(DEMO_BIN) mission lander-descent --board Boards/sim.yaml --seed 1 \
+	@echo "make demo: regolith mission lander-descent --board Boards/sim.yaml (Chang'e-class lander, seed 1)"
+	@$(DEMO_BIN) mission lander-descent --board Boards/sim.yaml --seed 1 \
 	  --report $(DEMO_OUT)/lander-descent.json --plots $(DEMO_OUT)/lander-descent
-	@echo "make demo: rover drive (Boards/sim.yaml)"
+	@echo "make demo: regolith mission rover-drive --board Boards/sim.yaml"
 	@$(DEMO_BIN) mission rover-drive --board Boards/sim.yaml --seed 1 \
 	  --report $(DEMO_OUT)/rover-drive.json --plots $(DEMO_OUT)/rover-drive; \
 	  status=$$?; if [ $$status -eq 2 ]; then echo "make demo: (the rover drive is not in this build yet)"; \

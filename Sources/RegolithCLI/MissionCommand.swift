@@ -100,7 +100,9 @@ struct MissionCommand: ParsableCommand {
         MissionOutput.write(result.text)
         if let report {
             do {
-                try result.json().write(to: URL(fileURLWithPath: report))
+                let url = URL(fileURLWithPath: report)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try result.json().write(to: url)
             } catch {
                 throw MissionCLIError("\(report): cannot write the report: \(error.localizedDescription)")
             }
