@@ -82,6 +82,11 @@ public struct LanderReport: Codable, Sendable, Equatable {
         }
     }
 
+    public struct Command: Codable, Sendable, Equatable {
+        public var name: String
+        public var response: String
+    }
+
     public var reportVersion = 1
     public var mission = "lander-descent"
     /// `change` or `apollo`.
@@ -105,6 +110,9 @@ public struct LanderReport: Codable, Sendable, Equatable {
     /// The braking phase (P63) beside Apollo 11's DSKY readings. A check for the Apollo LM;
     /// a reference for the Chang'e-class lander, which flies its own plan.
     public var apollo11: [ReferencePoint]
+    /// The commands the harness sent (as the ground would) and the dispatcher's answers
+    /// (`OK`, `EXECUTION_ERROR`, ...): a descent refused at its arming checks shows here.
+    public var commands: [Command]
     public var simulatedSeconds: Double
     public var wallSeconds: Double
     /// Simulated seconds per wall second.
@@ -185,6 +193,7 @@ public struct LanderReport: Codable, Sendable, Equatable {
             c.limit = "all"
             checks.append(c)
         }
+        commands = mission.commandResponses.map { Command(name: $0.name, response: "\($0.response)") }
         simulatedSeconds = mission.rig.time
         self.wallSeconds = wallSeconds
         realTimeFactor = wallSeconds > 0 ? mission.rig.time / wallSeconds : 0
@@ -192,7 +201,7 @@ public struct LanderReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case reportVersion, mission, vehicle, seed, scenario, board, landed, finalPhase, insideEnvelope, pdiTime,
-            pdiToTouchdown, touchdown, deltaV, propellantUsed, distanceToSite, checks, apollo11, simulatedSeconds,
+            pdiToTouchdown, touchdown, deltaV, propellantUsed, distanceToSite, checks, apollo11, commands, simulatedSeconds,
             wallSeconds, realTimeFactor
     }
 
@@ -216,6 +225,7 @@ public struct LanderReport: Codable, Sendable, Equatable {
         try c.encode(distanceToSite, forKey: .distanceToSite)
         try c.encode(checks, forKey: .checks)
         try c.encode(apollo11, forKey: .apollo11)
+        try c.encode(commands, forKey: .commands)
         try c.encode(simulatedSeconds, forKey: .simulatedSeconds)
         try c.encode(wallSeconds, forKey: .wallSeconds)
         try c.encode(realTimeFactor, forKey: .realTimeFactor)
@@ -247,6 +257,7 @@ public struct LanderReport: Codable, Sendable, Equatable {
         } else {
             s += "  no touchdown: final phase \(finalPhase) after \(String(format: "%.1f", simulatedSeconds)) s\n"
         }
+        for c in commands where c.response != "OK" { s += "  command \(c.name) answered \(c.response)\n" }
         func pad(_ x: String, _ n: Int) -> String { x.count >= n ? x : x + String(repeating: " ", count: n - x.count) }
         s += "  " + pad("", 36) + pad("value", 16) + pad("limit", 16) + "result\n"
         for c in checks {

@@ -23,7 +23,7 @@ ENVELOPE = {
 TOP_KEYS = {
     "report_version", "mission", "vehicle", "seed", "scenario", "board", "landed", "final_phase",
     "inside_envelope", "pdi_time", "pdi_to_touchdown", "touchdown", "delta_v", "propellant_used",
-    "distance_to_site", "checks", "apollo11", "simulated_seconds", "wall_seconds", "real_time_factor",
+    "distance_to_site", "checks", "apollo11", "commands", "simulated_seconds", "wall_seconds", "real_time_factor",
 }
 CHECK_KEYS = {"name", "label", "value", "unit", "limit", "min", "max", "envelope", "pass"}
 
@@ -56,6 +56,7 @@ def test_report_has_every_key_and_the_landing_is_inside_the_envelope(descent):
     assert 1900 <= r["delta_v"] <= 2300
     assert r["propellant_used"] > 0 and r["distance_to_site"] >= 0
     assert r["simulated_seconds"] >= td["time"]
+    assert r["commands"] == [{"name": "cmdDisp.ARM", "response": "OK"}, {"name": "descent.START_DESCENT", "response": "OK"}]
     assert math.isclose(r["real_time_factor"], r["simulated_seconds"] / r["wall_seconds"], rel_tol=1e-6)
 
 
@@ -127,3 +128,26 @@ def test_a_bad_board_file_is_reported_with_its_location(regolith_bin, tmp_path):
 def test_rover_drive_says_it_is_not_available_yet(regolith_bin):
     proc = run(regolith_bin, "rover-drive", "--quiet")
     assert proc.returncode == 2 and "not available yet" in proc.stderr
+
+
+def test_a_refused_descent_exits_1_with_no_touchdown_and_the_refusal_in_the_report(regolith_bin, tmp_path):
+    """Luna 25 (ACCEPTANCE.md): the burn is refused while its cut-off sensor is not valid, so
+    there is no landing: exit status 1, every envelope check failed for want of a value."""
+    proc = run_long(regolith_bin, "lander-descent", "--quiet", "--scenario",
+                    "Simulator/Scenarios/luna-25-accelerometer-off.yaml", "--report", str(tmp_path / "r.json"))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    r = json.loads((tmp_path / "r.json").read_text())
+    assert set(r) == TOP_KEYS
+    assert r["scenario"] == "luna-25-accelerometer-off"
+    assert r["touchdown"] is None and r["pdi_to_touchdown"] is None and r["inside_envelope"] is False
+    assert r["landed"] is False and r["final_phase"] == "STANDBY"
+    assert {"name": "descent.START_DESCENT", "response": "EXECUTION_ERROR"} in r["commands"]
+    for c in r["checks"]:
+        if c["envelope"]:
+            assert c["value"] is None and c["pass"] is False
+    assert "command descent.START_DESCENT answered EXECUTION_ERROR" in proc.stdout
+    assert "Inside the touchdown envelope: NO" in proc.stdout
+
+
+def run_long(regolith_bin, *args):
+    return subprocess.run([str(regolith_bin), "mission", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
