@@ -172,5 +172,11 @@ let package = Package(
         .executableTarget(
             name: "FuzzSequenceParser", dependencies: ["Sequencing", "FlightCore"],
             path: "Tests/Fuzz/SequenceParser", exclude: ["rseq.dict"], swiftSettings: strict),
+
+        // Simulator rig: tests (the rigs against flight-side endpoints on in-process links)
+        .testTarget(
+            name: "SimulatorRigTests",
+            dependencies: ["Simulator", "Configuration", "Devices", "FlightHAL", "FlightWire", "FlightCore"],
+            swiftSettings: strict),
     ]
 )

@@ -98,6 +98,37 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Device drivers: a lander's and a rover's drivers ticking against their emulators
+        // (docs/performance.md, "Device drivers")
+        .executableTarget(
+            name: "DriverBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Missions", package: "Regolith"),
+                .product(name: "Simulator", package: "Regolith"),
+                .product(name: "Devices", package: "Regolith"),
+                .product(name: "FlightHAL", package: "Regolith"),
+                .product(name: "FlightCore", package: "Regolith"),
+            ],
+            path: "Benchmarks/DriverBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Simulator rig: the lander rig with every emulator on in-process links
+        // (docs/performance.md, "Simulator rig")
+        .executableTarget(
+            name: "SimulatorRigBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Simulator", package: "Regolith"),
+                .product(name: "Configuration", package: "Regolith"),
+                .product(name: "Devices", package: "Regolith"),
+                .product(name: "FlightHAL", package: "Regolith"),
+            ],
+            path: "Benchmarks/SimulatorRigBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Mission: a full lander descent, flight software and simulator in lockstep (docs/performance.md, "Mission").
         .executableTarget(
             name: "MissionBenchmarks",

@@ -195,6 +195,29 @@ struct DriverMonitor {
         ports.write(Channel.health, health.flightValue)
         ports.write(Channel.samples, .u32(samples))
         ports.write(Channel.sampleAge, .f64(lastFresh.map { time.since($0).seconds } ?? -1))
+        // The counts rarely change: written when one did (a dozen channel writes per tick and
+        // driver saved).
+        let counts = Counts(
+            repeated: repeated, missed: missed, backwards: backwards, incomplete: incomplete, invalid: invalid,
+            staleCount: staleCount, linkDownCount: linkDownCount, drainLimited: drainLimited,
+            rejected: c.rejected - base.rejected, lastRejection: endpoint.lastRejection.map { $0.reason.rawValue } ?? -1,
+            ignored: c.ignored - base.ignored, sendRefused: c.sendRefused - base.sendRefused)
+        if counts != written {
+            written = counts
+            writeCounts(endpoint, c, ports)
+        }
+        return linkReturned
+    }
+
+    /// What the count channels hold (their last written values).
+    private struct Counts: Equatable {
+        var repeated: UInt32, missed: UInt32, backwards: UInt32, incomplete: UInt32, invalid: UInt32
+        var staleCount: UInt32, linkDownCount: UInt32, drainLimited: UInt32
+        var rejected: Int, lastRejection: Int, ignored: Int, sendRefused: Int
+    }
+    private var written: Counts?
+
+    private func writeCounts(_ endpoint: DeviceEndpoint, _ c: DeviceEndpoint.Counts, _ ports: ComponentPorts) {
         ports.write(Channel.repeated, .u32(repeated))
         ports.write(Channel.missed, .u32(missed))
         ports.write(Channel.backwards, .u32(backwards))
@@ -207,7 +230,6 @@ struct DriverMonitor {
         ports.write(Channel.staleCount, .u32(staleCount))
         ports.write(Channel.linkDownCount, .u32(linkDownCount))
         ports.write(Channel.drainLimited, .u32(drainLimited))
-        return linkReturned
     }
 
     /// Whether nothing has arrived for longer than the stale timeout since `since` (the

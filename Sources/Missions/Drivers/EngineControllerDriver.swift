@@ -73,6 +73,8 @@ public final class EngineControllerDriver: Component {
     private var unacknowledged: (counter: UInt8, since: FlightTime)?
     private var ackReported = false
     private var reportedFaults: UInt8 = 0
+    /// Something the own channels show changed since they were last written.
+    private var telemetryChanged = true
 
     // Counts.
     private var commandsSent: UInt32 = 0
@@ -134,7 +136,7 @@ public final class EngineControllerDriver: Component {
                 ChannelDefinition(Channel.faults.rawValue, "Faults", .u8, update: .onChange, summary: "ENGINE_STATUS FaultFlags"),
                 ChannelDefinition(Channel.demands.rawValue, "DemandsReceived", .u32, update: .onChange),
                 ChannelDefinition(Channel.invalidDemands.rawValue, "InvalidDemands", .u32, update: .onChange, summary: "Demands with a thrust that is not a finite, non-negative number (used as 0 N)"),
-                ChannelDefinition(Channel.thrustClamped.rawValue, "ThrustClamped", .u32, update: .onChange, summary: "Commands whose thrust was above RATED_THRUST"),
+                ChannelDefinition(Channel.thrustClamped.rawValue, "ThrustClamped", .u32, update: .onChange, summary: "Commands sent whose thrust was clamped to RATED_THRUST"),
             ],
             events: [
                 EventDefinition(Event.sourceChanged.rawValue, "SourceChanged", .activityHigh, arguments: [.init("source", source)], format: "Engine driver now follows {}"),
@@ -163,17 +165,22 @@ public final class EngineControllerDriver: Component {
         while let d = demands.receive() {
             demandsReceived &+= 1
             demand = d
+            telemetryChanged = true
         }
         command(at: time)
         if let u = unacknowledged, !ackReported, time.since(u.since) > ackTimeout {
             ackReported = true
             ackTimeouts &+= 1
+            telemetryChanged = true
             ports.log(Event.notAcknowledged, .u8(u.counter), .f64(time.since(u.since).seconds))
         }
         if monitor.end(time, endpoint: endpoint, drainLimited: n == monitor.maxMessagesPerTick, ports: ports) {
             assembler.reset()
         }
-        writeTelemetry()
+        if telemetryChanged {
+            telemetryChanged = false
+            writeTelemetry()
+        }
     }
 
     private func readParameters() {
@@ -207,6 +214,7 @@ public final class EngineControllerDriver: Component {
         monitor.fresh(at: time, valid: s.thrustValid || s.pressureValid)
         topic.publish(sample)
         latest = sample
+        telemetryChanged = true
         if sample.faults != reportedFaults {
             reportedFaults = sample.faults
             if sample.faults != 0 { ports.log(Event.engineFaults, .u8(sample.faults)) }
@@ -226,6 +234,7 @@ public final class EngineControllerDriver: Component {
 
     /// Works out the command wanted now and sends it if it is new or due again.
     private func command(at time: FlightTime) {
+        wantClamped = false
         let want = wanted(at: time)
         let changed = lastSent.map { $0.throttle != want.throttle || $0.valve != want.valve || $0.arm != want.arm || $0.shutdown != want.shutdown } ?? true
         let due = lastSentAt.map { time.since($0) >= commandPeriod } ?? true
@@ -235,6 +244,8 @@ public final class EngineControllerDriver: Component {
         c.counter = counter
         guard endpoint.send(.engineCommand(c)) == .sent else { return }  // counted by the endpoint; reported by the monitor
         commandsSent &+= 1
+        if wantClamped { thrustClamped &+= 1 }
+        telemetryChanged = true
         lastSent = c
         lastSentAt = time
         if unacknowledged == nil { unacknowledged = (counter, time) }
@@ -266,11 +277,14 @@ public final class EngineControllerDriver: Component {
     }
 
     private var lastInvalidDemandReported = false
+    /// The command wanted now had its thrust clamped to RATED_THRUST.
+    private var wantClamped = false
 
     private func throttlePercent(_ thrust: Double) -> Double {
         guard thrust.isFinite, thrust >= 0 else {
             if !lastInvalidDemandReported {
                 invalidDemands &+= 1
+                telemetryChanged = true
                 ports.log(Event.invalidDemand, .f64(thrust))
                 lastInvalidDemandReported = true
             }
@@ -278,7 +292,7 @@ public final class EngineControllerDriver: Component {
         }
         lastInvalidDemandReported = false
         if thrust > ratedThrust {
-            thrustClamped &+= 1
+            wantClamped = true
             return 100
         }
         return thrust / ratedThrust * 100
@@ -327,6 +341,7 @@ public final class EngineControllerDriver: Component {
     private func follow(_ s: Source) {
         if s != source { ports.log(Event.sourceChanged, .enumeration(s.rawValue)) }
         source = s
+        telemetryChanged = true
     }
 
     public func parameterUpdated(_ localID: UInt32, to value: FlightValue) {

@@ -70,6 +70,9 @@ public final class WheelMotorsDriver: Component {
     private var reportedFaults: (stall: UInt8, overCurrent: UInt8) = (0, 0)
     private var reportedStale: UInt8 = 0
     private var invalidReported = false
+    /// Something the own channels show changed since they were last written.
+    private var telemetryChanged = true
+    private var writtenStale: UInt8 = 0xFF
 
     // Counts.
     private var commandsSent: UInt32 = 0
@@ -163,6 +166,7 @@ public final class WheelMotorsDriver: Component {
             monitor.fresh(at: time, valid: staging.valid & staging.fresh == staging.fresh)
             topic.publish(staging)
             latest = staging
+            telemetryChanged = true
         }
         if stale != reportedStale {
             if stale & ~reportedStale != 0 { ports.log(Event.wheelStale, .u8(stale)) }
@@ -170,6 +174,7 @@ public final class WheelMotorsDriver: Component {
         }
         while let d = demands.receive() {
             demandsReceived &+= 1
+            telemetryChanged = true
             demand = d
             demandAt = time
             demandTimedOut = false
@@ -179,7 +184,11 @@ public final class WheelMotorsDriver: Component {
         if monitor.end(time, endpoint: endpoint, drainLimited: n == monitor.maxMessagesPerTick, degraded: degraded, ports: ports) {
             for i in 0..<Self.wheels { assemblers[i].reset() }
         }
-        writeTelemetry(stale: stale)
+        if telemetryChanged || stale != writtenStale {
+            telemetryChanged = false
+            writtenStale = stale
+            writeTelemetry(stale: stale)
+        }
     }
 
     private func readParameters() {
@@ -243,6 +252,7 @@ public final class WheelMotorsDriver: Component {
                 if let at = demandAt, !demandTimedOut {
                     demandTimedOut = true
                     demandTimeouts &+= 1
+                    telemetryChanged = true
                     ports.log(Event.demandTimedOut, .f64(time.since(at).seconds))
                 }
                 want = .stop
@@ -261,6 +271,7 @@ public final class WheelMotorsDriver: Component {
                 sentAll = false  // counted by the endpoint, reported by the monitor
             }
         }
+        telemetryChanged = true
         if sentAll {
             lastSent = want
             lastSentAt = time
@@ -283,10 +294,14 @@ public final class WheelMotorsDriver: Component {
         }
         if invalid, !invalidReported {
             invalidDemands &+= 1
+            telemetryChanged = true
             ports.log(Event.invalidDemand)
         }
         invalidReported = invalid
-        if clamped, d != lastSent { speedClamped &+= 1 }
+        if clamped, d != lastSent {
+            speedClamped &+= 1
+            telemetryChanged = true
+        }
         return d
     }
 
@@ -328,6 +343,7 @@ public final class WheelMotorsDriver: Component {
     private func follow(_ s: Source) {
         if s != source { ports.log(Event.sourceChanged, .enumeration(s.rawValue)) }
         source = s
+        telemetryChanged = true
     }
 
     public func parameterUpdated(_ localID: UInt32, to value: FlightValue) {
