@@ -68,6 +68,11 @@ struct MissionCommand: ParsableCommand {
         } catch let e as ConfigurationErrors {
             MissionOutput.error(e.description)
             throw ExitCode(2)
+        } catch let e as ExitCode {
+            throw e  // 1: the landing is outside the envelope
+        } catch {
+            MissionOutput.error("regolith mission: error: \(error)")
+            throw ExitCode(2)
         }
     }
 
