@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "Sequencing", targets: ["Sequencing"]),
         .library(name: "Missions", targets: ["Missions"]),
         .library(name: "Ground", targets: ["Ground"]),
+        // The lockstep mission harness, for the benchmarks (Benchmarks/MissionBenchmarks).
+        .library(name: "MissionHarness", targets: ["MissionHarness"]),
         .executable(name: "regolith", targets: ["regolith"]),
     ],
     dependencies: [

@@ -129,5 +129,16 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Mission: a full lander descent, flight software and simulator in lockstep (docs/performance.md, "Mission").
+        .executableTarget(
+            name: "MissionBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MissionHarness", package: "Regolith"),
+            ],
+            path: "Benchmarks/MissionBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

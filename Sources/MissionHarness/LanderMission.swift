@@ -257,8 +257,9 @@ public final class LanderMission {
         flight.sequencer.completed == 1 && flight.sequencer.failed == 0 && flight.sequencer.cancelled == 0 && !flight.sequencer.isBusy
     }
 
-    /// Runs until landed (and settled 2 s), aborted on the ground, or `maxTime`.
-    public func run() {
+    /// Runs until landed (and settled 2 s), aborted on the ground, or `maxTime`. `progress`
+    /// sees each log record as it is made (the CLI's live line).
+    public func run(progress: ((Record) -> Void)? = nil) {
         var nextLog = 0.0
         var landedAt: Double?
         while rig.time < options.maxTime {
@@ -267,11 +268,24 @@ public final class LanderMission {
             if t >= nextLog {
                 nextLog += options.logInterval
                 record()
+                progress?(log[log.count - 1])
             }
             if rig.world.touchdown != nil, landedAt == nil { landedAt = t }
             if let l = landedAt, t - l > 2 { break }
         }
         record()
+        progress?(log[log.count - 1])
+    }
+
+    /// Height of the terrain at the landing site above the reference sphere (m): a record's
+    /// `sphereAltitude - siteHeight` is its height above the site's level, the altitude the
+    /// Apollo DSKY displayed (the landing site radius was its reference).
+    public var siteHeight: Double { rig.world.terrain.height(x: 0, y: 0) }
+
+    /// Simulation time of powered descent initiation (the descent's first phase change, to
+    /// braking), nil before it.
+    public var pdiTime: Double? {
+        flight.descent.phaseLog.first { $0.phase == .braking }?.time
     }
 
     func record() {

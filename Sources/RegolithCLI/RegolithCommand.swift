@@ -9,6 +9,7 @@ public struct RegolithCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, DictCommand.self, PortsCommand.self, CANCommand.self, SimbusCommand.self,
             FaultsCommand.self, SeqCommand.self, SimCommand.self, GroundCommand.self, ArchiveCommand.self,
+            MissionCommand.self,
         ])
 
     public init() {}

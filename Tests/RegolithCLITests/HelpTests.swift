@@ -30,6 +30,8 @@ import Testing
               ground                  Command a running flight software and watch, archive its telemetry and
                                       events.
               archive                 Query, export and plot a ground archive.
+              mission                 Run the lander descent or the rover drive, flight software and simulator
+                                      in lockstep, and report on it.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
@@ -103,6 +105,42 @@ import Testing
                                       Flight seconds to run at most (default: the worst case plus 60 s).
               --verbose               Also print COMMAND-severity events (every command dispatched and
                                       completed).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test func missionHelp() {
+        #expect(RegolithCommand.helpMessage(for: MissionCommand.self, columns: 100) == """
+            OVERVIEW: Run the lander descent or the rover drive, flight software and simulator in lockstep, and
+            report on it.
+
+            The board file is loaded and checked; today the lockstep run supports boards whose devices are all
+            `sim` (Boards/sim.yaml). While the mission runs a live line shows the phase, altitude, vertical and
+            horizontal speed and propellant used (rewritten in place on a terminal). The final report checks
+            the touchdown against ACCEPTANCE.md's envelope (vertical <= 3.05 m/s, horizontal <= 1.22 m/s, tilt
+            <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg) and the nominal descent's figures (PDI to
+            touchdown 700-800 s, delta-v 1.9-2.3 km/s). Exits 0 when the landing is inside the envelope, 1 when
+            it is not (or there was no touchdown), 2 when the mission could not run (a board or scenario
+            refused, rover-drive not available yet).
+
+            USAGE: regolith mission <mission> [--board <file>] [--seed <n>] [--vehicle <vehicle>] [--scenario <file>] [--report <file.json>] [--plots <dir>] [--quiet]
+
+            ARGUMENTS:
+              <mission>               The mission to run. (values: lander-descent, rover-drive)
+
+            OPTIONS:
+              --board <file>          The board file: which device is on which link. (default: Boards/sim.yaml)
+              --seed <n>              Seed of the simulator's noise and terrain (a scenario's own seed wins).
+                                      (default: 1)
+              --vehicle <vehicle>     The lander: Chang'e-class (1.5-7.5 kN) or the Apollo LM flying Apollo
+                                      11's plan. (values: change, apollo; default: change)
+              --scenario <file>       A scenario file: faults injected during the run (docs/scenarios.md).
+              --report <file.json>    Also write the final report as JSON to this file (keys in docs/cli.md).
+              --plots <dir>           Write plots into this directory (SVG; PNG too when rsvg-convert or
+                                      ImageMagick is installed).
+              --quiet                 No live line: only the final report.
               --version               Show the version.
               -h, --help              Show help information.
 

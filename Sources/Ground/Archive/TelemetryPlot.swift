@@ -1,14 +1,26 @@
 import Foundation
 
 /// An SVG line plot of channels over flight time, written by hand: one polyline per channel
-/// (its own colour), axes with tick labels, a legend. Channels share the y axis.
+/// (its own colour), axes with tick labels, a legend. Channels share the y axis. Also the
+/// mission plots' writer (`regolith mission --plots`): reference points drawn as markers
+/// beside the run's lines, axis labels.
 public struct TelemetryPlot {
     public struct Series: Sendable {
+        /// How a series is drawn.
+        public enum Style: Sendable {
+            /// A polyline through the points.
+            case line
+            /// A circle at each point (reference readings).
+            case markers
+        }
+
         public var name: String
         public var points: [(t: Double, v: Double)]
-        public init(name: String, points: [(t: Double, v: Double)]) {
+        public var style: Style
+        public init(name: String, points: [(t: Double, v: Double)], style: Style = .line) {
             self.name = name
             self.points = points
+            self.style = style
         }
     }
 
@@ -16,6 +28,9 @@ public struct TelemetryPlot {
     public var series: [Series]
     public var width = 900.0
     public var height = 480.0
+    public var xLabel = "flight time (s)"
+    /// Written along the y axis when given.
+    public var yLabel: String?
 
     public init(title: String, series: [Series]) {
         self.title = title
@@ -58,15 +73,27 @@ public struct TelemetryPlot {
             s += "<line x1=\"\(f(left))\" y1=\"\(f(y(vv)))\" x2=\"\(f(left + pw))\" y2=\"\(f(y(vv)))\" stroke=\"#ddd\"/>"
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(vv) + 4))\" text-anchor=\"end\">\(label(vv))</text>\n"
         }
-        s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(top + ph + 34))\" text-anchor=\"middle\">flight time (s)</text>\n"
+        s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(top + ph + 34))\" text-anchor=\"middle\">\(esc(xLabel))</text>\n"
+        if let yLabel {
+            s += "<text x=\"14\" y=\"\(f(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(top + ph / 2)))\">\(esc(yLabel))</text>\n"
+        }
         for (i, ser) in series.enumerated() {
             let color = Self.colors[i % Self.colors.count]
-            let pts = ser.points.filter { $0.t.isFinite && $0.v.isFinite }.map { "\(f(x($0.t))),\(f(y($0.v)))" }.joined(separator: " ")
-            if !pts.isEmpty {
-                s += "<polyline class=\"series\" data-channel=\"\(esc(ser.name))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(pts)\"/>\n"
-            }
+            let finite = ser.points.filter { $0.t.isFinite && $0.v.isFinite }
             let ly = top + ph + 48 + 18 * Double(i)
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + 24))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"3\"/>"
+            switch ser.style {
+            case .line:
+                let pts = finite.map { "\(f(x($0.t))),\(f(y($0.v)))" }.joined(separator: " ")
+                if !pts.isEmpty {
+                    s += "<polyline class=\"series\" data-channel=\"\(esc(ser.name))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(pts)\"/>\n"
+                }
+                s += "<line x1=\"\(f(left))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + 24))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"3\"/>"
+            case .markers:
+                s += "<g class=\"markers\" data-channel=\"\(esc(ser.name))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\">"
+                for p in finite { s += "<circle cx=\"\(f(x(p.t)))\" cy=\"\(f(y(p.v)))\" r=\"4\"/>" }
+                s += "</g>\n"
+                s += "<circle cx=\"\(f(left + 12))\" cy=\"\(f(ly - 4))\" r=\"4\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            }
             s += "<text x=\"\(f(left + 30))\" y=\"\(f(ly))\">\(esc(ser.name)) (\(ser.points.count) samples)</text>\n"
         }
         return s + "</svg>\n"

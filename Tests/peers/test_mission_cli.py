@@ -1,0 +1,153 @@
+"""`regolith mission`: the lander descent run by the built binary on Boards/sim.yaml; its JSON
+report read back and judged again in Python from the touchdown figures (ACCEPTANCE.md's
+envelope), its plots parsed as SVG; boards it cannot run and the rover drive refused cleanly."""
+import json
+import math
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import ROOT
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+# ACCEPTANCE.md: the touchdown envelope, and the nominal descent.
+ENVELOPE = {
+    "touchdown_vertical_speed": ("vertical_speed", 3.05),
+    "touchdown_horizontal_speed": ("horizontal_speed", 1.22),
+    "touchdown_tilt": ("tilt_deg", 6.0),
+    "touchdown_angular_rate": ("angular_rate_deg", 2.0),
+    "touchdown_slope": ("slope_deg", 12.0),
+}
+TOP_KEYS = {
+    "report_version", "mission", "vehicle", "seed", "scenario", "board", "landed", "final_phase",
+    "inside_envelope", "pdi_time", "pdi_to_touchdown", "touchdown", "delta_v", "propellant_used",
+    "distance_to_site", "checks", "apollo11", "commands", "simulated_seconds", "wall_seconds", "real_time_factor",
+}
+CHECK_KEYS = {"name", "label", "value", "unit", "limit", "min", "max", "envelope", "pass"}
+
+
+@pytest.fixture(scope="module")
+def descent(regolith_bin, tmp_path_factory):
+    """One nominal descent (seed 1, Chang'e-class), live line on (stdout is a pipe: plain lines)."""
+    out = tmp_path_factory.mktemp("mission")
+    proc = subprocess.run(
+        [str(regolith_bin), "mission", "lander-descent", "--board", "Boards/sim.yaml", "--seed", "1",
+         "--report", str(out / "r.json"), "--plots", str(out / "plots")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return proc, json.loads((out / "r.json").read_text()), out / "plots"
+
+
+def test_report_has_every_key_and_the_landing_is_inside_the_envelope(descent):
+    proc, r, _ = descent
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert set(r) == TOP_KEYS
+    assert r["report_version"] == 1 and r["mission"] == "lander-descent"
+    assert r["vehicle"] == "change" and r["seed"] == 1 and r["scenario"] is None
+    assert r["landed"] is True and r["final_phase"] == "LANDED"
+    td = r["touchdown"]
+    # The envelope judged here from the touchdown figures, not taken from the report's verdict.
+    inside = all(td[key] < limit if name == "touchdown_angular_rate" else td[key] <= limit
+                 for name, (key, limit) in ENVELOPE.items())
+    assert inside and r["inside_envelope"] is True
+    assert 700 <= r["pdi_to_touchdown"] <= 800
+    assert math.isclose(r["pdi_to_touchdown"], td["time"] - r["pdi_time"], abs_tol=1e-6)
+    assert 1900 <= r["delta_v"] <= 2300
+    assert r["propellant_used"] > 0 and r["distance_to_site"] >= 0
+    assert r["simulated_seconds"] >= td["time"]
+    assert r["commands"] == [{"name": "cmdDisp.ARM", "response": "OK"}, {"name": "descent.START_DESCENT", "response": "OK"}]
+    assert math.isclose(r["real_time_factor"], r["simulated_seconds"] / r["wall_seconds"], rel_tol=1e-6)
+
+
+def test_each_check_agrees_with_its_value_and_limit(descent):
+    _, r, _ = descent
+    checks = {c["name"]: c for c in r["checks"]}
+    assert set(checks) == set(ENVELOPE) | {"pdi_to_touchdown", "delta_v", "distance_to_site", "propellant_used"}
+    for c in r["checks"]:
+        assert set(c) == CHECK_KEYS
+        if c["min"] is None and c["max"] is None:
+            assert c["pass"] is None and c["limit"] == "none"
+            continue
+        ok = (c["min"] is None or c["value"] >= c["min"]) and (
+            c["max"] is None or (c["value"] < c["max"] if c["name"] == "touchdown_angular_rate" else c["value"] <= c["max"]))
+        assert c["pass"] is ok, c
+    for name, (key, limit) in ENVELOPE.items():
+        assert checks[name]["envelope"] is True and checks[name]["max"] == limit
+        assert checks[name]["value"] == pytest.approx(r["touchdown"][key])
+    assert checks["delta_v"]["value"] == pytest.approx(r["delta_v"])
+    # The Apollo 11 braking-phase readings after PDI are listed (a reference for this vehicle).
+    assert [p["time"] for p in r["apollo11"]] == [116, 236, 296, 358, 416, 504]
+
+
+def test_text_report_and_live_lines(descent):
+    proc, r, _ = descent
+    out = proc.stdout
+    assert "\r" not in out  # not a terminal: plain lines
+    live = [l for l in out.splitlines() if l.startswith("t ")]
+    assert any("BRAKING" in l for l in live) and any("LANDED" in l for l in live)
+    for label in ("vertical speed", "horizontal speed", "tilt", "angular rate", "slope under the lander",
+                  "PDI to touchdown", "delta-v", "distance from target", "propellant used"):
+        assert any(l.strip().startswith(label) for l in out.splitlines()), label
+    assert out.count("PASS") == sum(1 for c in r["checks"] if c["pass"])
+    assert "Inside the touchdown envelope: yes" in out
+
+
+def test_plots_are_svg_with_the_run_and_the_apollo_readings(descent):
+    _, r, plots = descent
+    for name, lines in (("altitude", 3), ("altitude-rate", 1), ("speeds", 2)):
+        root = ET.parse(plots / f"{name}.svg").getroot()
+        assert root.tag == f"{SVG}svg"
+        polylines = root.findall(f"{SVG}polyline")
+        assert len(polylines) == lines
+        # One point per logged second from PDI to the end of the run.
+        assert len(polylines[0].get("points").split()) >= int(r["pdi_to_touchdown"])
+        markers = root.findall(f"{SVG}g[@class='markers']")
+        assert len(markers) == 1 and len(markers[0].findall(f"{SVG}circle")) >= 6
+
+
+def run(regolith_bin, *args):
+    return subprocess.run([str(regolith_bin), "mission", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_a_board_not_all_sim_is_refused_with_the_boards_it_supports(regolith_bin):
+    proc = run(regolith_bin, "lander-descent", "--board", "Boards/sim-pty.yaml", "--quiet")
+    assert proc.returncode == 2
+    assert "board sim-pty" in proc.stderr and "imu on pty" in proc.stderr
+    assert "Boards/sim.yaml" in proc.stderr
+
+
+def test_a_bad_board_file_is_reported_with_its_location(regolith_bin, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("board: x\nsimulator: embedded\ndevices:\n  imu: sim\n  flux-capacitor: sim\n")
+    proc = run(regolith_bin, "lander-descent", "--board", str(bad), "--quiet")
+    assert proc.returncode == 2
+    assert f"{bad}:5" in proc.stderr and "flux-capacitor" in proc.stderr
+
+
+def test_rover_drive_says_it_is_not_available_yet(regolith_bin):
+    proc = run(regolith_bin, "rover-drive", "--quiet")
+    assert proc.returncode == 2 and "not available yet" in proc.stderr
+
+
+def test_a_refused_descent_exits_1_with_no_touchdown_and_the_refusal_in_the_report(regolith_bin, tmp_path):
+    """Luna 25 (ACCEPTANCE.md): the burn is refused while its cut-off sensor is not valid, so
+    there is no landing: exit status 1, every envelope check failed for want of a value."""
+    proc = run_long(regolith_bin, "lander-descent", "--quiet", "--scenario",
+                    "Simulator/Scenarios/luna-25-accelerometer-off.yaml", "--report", str(tmp_path / "r.json"))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    r = json.loads((tmp_path / "r.json").read_text())
+    assert set(r) == TOP_KEYS
+    assert r["scenario"] == "luna-25-accelerometer-off"
+    assert r["touchdown"] is None and r["pdi_to_touchdown"] is None and r["inside_envelope"] is False
+    assert r["landed"] is False and r["final_phase"] == "STANDBY"
+    assert {"name": "descent.START_DESCENT", "response": "EXECUTION_ERROR"} in r["commands"]
+    for c in r["checks"]:
+        if c["envelope"]:
+            assert c["value"] is None and c["pass"] is False
+    assert "command descent.START_DESCENT answered EXECUTION_ERROR" in proc.stdout
+    assert "Inside the touchdown envelope: NO" in proc.stdout
+
+
+def run_long(regolith_bin, *args):
+    return subprocess.run([str(regolith_bin), "mission", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
