@@ -84,6 +84,21 @@ demo: deps
 	  elif [ $$status -ne 0 ]; then exit $$status; fi
 	@echo "make demo: reports and plots in $(DEMO_OUT)/"
 
+# Issue 9's seed campaign: the lander descent for seeds 1-20 on Boards/sim.yaml (release build),
+# one JSON report each in $(DEMO_OUT)/campaign/, and a count of landings inside the envelope
+# (regolith mission exits 0 inside it, 1 outside). Also in the Swift tests with REGOLITH_CAMPAIGN=1.
+CAMPAIGN_SEEDS ?= $(shell seq 1 20)
+.PHONY: campaign
+campaign: deps
+	$(SWIFT) build -c release --product regolith
+	@mkdir -p $(DEMO_OUT)/campaign
+	@inside=0; outside=""; for s in $(CAMPAIGN_SEEDS); do \
+	  if $(DEMO_BIN) mission lander-descent --board Boards/sim.yaml --seed $$s --quiet \
+	       --report $(DEMO_OUT)/campaign/seed-$$s.json > $(DEMO_OUT)/campaign/seed-$$s.txt 2>&1; \
+	  then inside=$$((inside + 1)); else outside="$$outside $$s"; fi; done; \
+	  echo "make campaign: $$inside of $(words $(CAMPAIGN_SEEDS)) seeds landed inside the touchdown envelope"; \
+	  if [ -n "$$outside" ]; then echo "make campaign: outside:$$outside (reports in $(DEMO_OUT)/campaign/)"; exit 1; fi
+
 clean:
 	rm -rf .build $(VENV)
 

@@ -282,11 +282,9 @@ public final class LanderMission {
     /// Apollo DSKY displayed (the landing site radius was its reference).
     public var siteHeight: Double { rig.world.terrain.height(x: 0, y: 0) }
 
-    /// Simulation time of powered descent initiation (the descent's first phase change, to
-    /// braking), nil before it.
-    public var pdiTime: Double? {
-        flight.descent.phaseLog.first { $0.phase == .braking }?.time
-    }
+    /// Simulation time of powered descent initiation: the engine's first firing (after the
+    /// attitude turn that START_DESCENT begins), nil before it.
+    public var pdiTime: Double? { ignitionTime }
 
     func record() {
         let truth = rig.truth

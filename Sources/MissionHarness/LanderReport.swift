@@ -147,16 +147,16 @@ public struct LanderReport: Codable, Sendable, Equatable {
             else { return nil }
             return r
         }
-        // Altitude as the DSKY showed it: above the landing site's level.
-        let siteHeight = mission.siteHeight
+        // As the DSKY showed them: the guidance computer's own estimates of altitude above the
+        // landing site's radius and of altitude rate — here, the flight software's navigation.
         apollo11 = Apollo11Descent.braking.map { row in
             let r = at(row.time)
-            let h = r.map { $0.sphereAltitude - siteHeight }
+            let h = r?.navSiteAltitude
             let rate = row.altitudeRate ?? 0
-            let within = r.map { abs($0.sphereAltitude - siteHeight - row.altitude) <= 0.2 * row.altitude && abs($0.verticalSpeed - rate) <= 0.2 * abs(rate) } ?? false
+            let within = r.map { abs($0.navSiteAltitude - row.altitude) <= 0.2 * row.altitude && abs($0.navVerticalSpeed - rate) <= 0.2 * abs(rate) } ?? false
             return ReferencePoint(
                 time: row.time, program: row.program, referenceAltitude: row.altitude, altitude: h,
-                referenceAltitudeRate: rate, altitudeRate: r?.verticalSpeed, within20Percent: within)
+                referenceAltitudeRate: rate, altitudeRate: r?.navVerticalSpeed, within20Percent: within)
         }
 
         let deg = 180 / Double.pi
