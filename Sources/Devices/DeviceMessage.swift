@@ -7,6 +7,8 @@ public import FlightWire
 public enum DeviceMessage: Equatable, Sendable {
     case engineCommand(EngineControllerCommand)
     case engineStatus(EngineControllerStatus)
+    case attitudeCommand(AttitudeCommand)
+    case attitudeStatus(AttitudeStatus)
     case legContact(LegContactStatus)
     case imuAcceleration(IMUAcceleration)
     case imuRate(IMURate)
@@ -25,6 +27,8 @@ public enum DeviceMessage: Equatable, Sendable {
         switch self {
         case .engineCommand: EngineControllerCommand.definition.id
         case .engineStatus: EngineControllerStatus.definition.id
+        case .attitudeCommand: AttitudeCommand.definition.id
+        case .attitudeStatus: AttitudeStatus.definition.id
         case .legContact: LegContactStatus.definition.id
         case .imuAcceleration: IMUAcceleration.definition.id
         case .imuRate: IMURate.definition.id
@@ -44,7 +48,7 @@ public enum DeviceMessage: Equatable, Sendable {
     /// from a device (a status).
     public var isCommand: Bool {
         switch self {
-        case .engineCommand, .wheelCommand: true
+        case .engineCommand, .wheelCommand, .attitudeCommand: true
         default: false
         }
     }
@@ -61,6 +65,8 @@ public enum DeviceMessage: Equatable, Sendable {
         switch self {
         case .engineCommand(let m): m.write(w)
         case .engineStatus(let m): m.write(w)
+        case .attitudeCommand(let m): m.write(w)
+        case .attitudeStatus(let m): m.write(w)
         case .legContact(let m): m.write(w)
         case .imuAcceleration(let m): m.write(w)
         case .imuRate(let m): m.write(w)
@@ -92,6 +98,8 @@ public enum DeviceMessage: Equatable, Sendable {
         switch id {
         case EngineControllerCommand.definition.id: return .engineCommand(EngineControllerCommand(r))
         case EngineControllerStatus.definition.id: return .engineStatus(EngineControllerStatus(r))
+        case AttitudeCommand.definition.id: return .attitudeCommand(AttitudeCommand(r))
+        case AttitudeStatus.definition.id: return .attitudeStatus(AttitudeStatus(r))
         case LegContactStatus.definition.id: return .legContact(LegContactStatus(r))
         case IMUAcceleration.definition.id: return .imuAcceleration(IMUAcceleration(r))
         case IMURate.definition.id: return .imuRate(IMURate(r))
@@ -117,6 +125,8 @@ public enum DeviceMessage: Equatable, Sendable {
         switch id {
         case EngineControllerCommand.definition.id: EngineControllerCommand.definition
         case EngineControllerStatus.definition.id: EngineControllerStatus.definition
+        case AttitudeCommand.definition.id: AttitudeCommand.definition
+        case AttitudeStatus.definition.id: AttitudeStatus.definition
         case LegContactStatus.definition.id: LegContactStatus.definition
         case IMUAcceleration.definition.id: IMUAcceleration.definition
         case IMURate.definition.id: IMURate.definition

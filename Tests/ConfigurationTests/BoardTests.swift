@@ -24,7 +24,7 @@ struct BoardTests {
         #expect(board.device("imu")?.transport == .pty(path: "/tmp/regolith-sim/imu", baud: 921_600))
         #expect(board.canBuses.count == 1)
         #expect(board.canBuses.first?.transport == .socketCAN(interface: "vcan0"))
-        #expect(board.canBuses.first?.devices == ["engine", "legs", "wheels", "hazard"])
+        #expect(board.canBuses.first?.devices == ["engine", "attitude", "legs", "wheels", "hazard"])
         let bench = try Board.load(contentsOf: "Boards/bench.yaml")
         #expect(bench.canBuses.map(\.transport) == [
             .socketCAN(interface: "can0"), .socketCAN(interface: "can1"), .slcan(path: "/dev/ttyACM0", bitrate: 500_000),
@@ -35,9 +35,9 @@ struct BoardTests {
     /// Each bad board and the one error it must give (line:col and message).
     @Test(arguments: [
         ("board: x\nsimulator: embedded\ndevices:\n  imu: sim\n  gyro: sim\n",
-         "b.yaml:5:3: error: unknown device 'gyro' (known: imu, altimeter, engine, legs, power, wheels, rover-imu, hazard)"),
+         "b.yaml:5:3: error: unknown device 'gyro' (known: imu, altimeter, engine, attitude, legs, power, wheels, rover-imu, hazard)"),
         ("board: x\nsimulator: embedded\ndevices:\n  altimetr: sim\n",
-         "b.yaml:4:3: error: unknown device 'altimetr'; did you mean 'altimeter'? (known: imu, altimeter, engine, legs, power, wheels, rover-imu, hazard)"),
+         "b.yaml:4:3: error: unknown device 'altimetr'; did you mean 'altimeter'? (known: imu, altimeter, engine, attitude, legs, power, wheels, rover-imu, hazard)"),
         ("board: x\nsimulator: none\ndevices:\n  imu: {serial: /dev/ttyUSB0, baud: 115201}\n",
          "b.yaml:4:37: error: device 'imu': baud 115201 is not a rate the serial driver can set; nearest is 115200"),
         ("board: x\nsimulator: none\ndevices:\n  imu: {baud: 9600}\n",

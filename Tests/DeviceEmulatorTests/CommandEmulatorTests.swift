@@ -114,3 +114,47 @@ import Testing
         #expect(wheel.commandedSpeed == -0.2 && !wheel.isTimedOut)
     }
 }
+
+@Suite struct AttitudeControlEmulatorTests {
+    func status(_ fc: DeviceEndpoint) -> AttitudeStatus? {
+        var last: AttitudeStatus?
+        while let m = fc.receive() { if case .attitudeStatus(let s) = m { last = s } }
+        return last
+    }
+
+    @Test(arguments: TestLink.allCases) func targetsHoldAndRefusals(_ link: TestLink) throws {
+        let (device, fc) = link.make()
+        let acs = AttitudeControlEmulator(link: device)
+        var t: Int64 = 0
+        func step() {
+            t += 100
+            acs.step(to: .milliseconds(t))
+        }
+        step()
+        #expect(status(fc)?.holding == true)
+
+        _ = fc.send(.attitudeCommand(AttitudeCommand(axis: (0.6, 0, 0.8), counter: 1)))
+        step()
+        let target = try #require(acs.target)
+        #expect(abs(target.x - 0.6) < 1e-4 && abs(target.z - 0.8) < 1e-4)
+        acs.measurement = .init(pointingError: 12.5, bodyRate: 4)
+        step()
+        let slewing = try #require(status(fc))
+        #expect(!slewing.settled && !slewing.holding && abs(slewing.pointingError - 12.5) < 0.001 && slewing.commandCounter == 1)
+        acs.measurement = .init(pointingError: 0.2, bodyRate: 0.1)
+        step()
+        #expect(status(fc)?.settled == true)
+
+        // A repeated counter and a vector that is not a unit vector are refused and counted.
+        _ = fc.send(.attitudeCommand(AttitudeCommand(axis: (1, 0, 0), counter: 1)))
+        _ = fc.send(.attitudeCommand(AttitudeCommand(axis: (0.3, 0, 0.3), counter: 2)))
+        step()
+        #expect(acs.rejectedCommands(.repeatedCounter) == 1 && acs.rejectedCommands(.notUnitAxis) == 1)
+        #expect(abs(acs.target!.x - 0.6) < 1e-4)
+
+        _ = fc.send(.attitudeCommand(AttitudeCommand(axis: (0, 0, 0), hold: true, counter: 3)))
+        step()
+        #expect(acs.target == nil && acs.acceptedCommands == 2)
+        #expect(status(fc)?.holding == true)
+    }
+}

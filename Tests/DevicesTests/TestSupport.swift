@@ -24,6 +24,11 @@ let everyMessage: [DeviceMessage] = [
     .power(PowerStatus(
         busVoltage: 28.125, busCurrent: -12.5, stateOfCharge: 99.5, faults: [.busUndervoltage, .chargeFault],
         chargeValid: false, counter: 14)),
+    // Appended (tests index the earlier entries).
+    .attitudeCommand(AttitudeCommand(axis: (3.3333e-05 * 18_000, -3.3333e-05 * 24_000, 0), counter: 7)),
+    .attitudeCommand(AttitudeCommand(axis: (0, 0, 0), hold: true, counter: 8)),
+    .attitudeStatus(AttitudeStatus(
+        pointingError: 0.001 * 12_345, bodyRate: 0.001 * 2_500, settled: false, holding: false, valid: true, commandCounter: 7, counter: 30)),
 ]
 
 func hex(_ bytes: [UInt8]) -> String {

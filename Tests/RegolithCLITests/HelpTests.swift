@@ -23,6 +23,7 @@ import Testing
               ports                   List serial ports with their transport and USB ids.
               can                     Dump or send CAN frames on a SocketCAN, SLCAN or simulated bus link.
               simbus                  Run the cross-process simulated CAN bus.
+              faults                  Check fault tables against a topology's dictionary.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
@@ -101,5 +102,28 @@ import Testing
         } catch {
             #expect(RegolithCommand.message(for: error).contains("The value 'apollo' is invalid for '--topology <topology>'. Please provide one of 'core'."))
         }
+    }
+
+    @Test func faultsCheckHelp() {
+        #expect(RegolithCommand.helpMessage(for: FaultsCheck.self, columns: 100) == """
+            OVERVIEW: Check a YAML fault table against a topology's channels, events, commands and modes.
+
+            Every problem is printed as file:line:col: error: message, in file order, and the exit status is 1
+            when there is any. Sequences named by the table are checked against the --sequence names when any
+            are given.
+
+            USAGE: regolith faults check [--topology <topology>] <file> [--sequence <sequence> ...]
+
+            ARGUMENTS:
+              <file>                  The fault table (YAML).
+
+            OPTIONS:
+              -t, --topology <topology>
+                                      The flight topology to use. (values: core; default: core)
+              --sequence <sequence>   A sequence the table may start (repeatable).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
     }
 }

@@ -1,5 +1,6 @@
-// FlightCore benchmarks: the bus, a rate-group pass, the lockstep tick and the real-time
-// executive's lateness. Figures and targets are recorded in docs/performance.md.
+// FlightCore benchmarks: the bus, a rate-group pass, the lockstep tick, the real-time
+// executive's lateness and the fault manager's 200 monitors per tick. Figures and targets
+// are recorded in docs/performance.md.
 //
 // Only allocation counts are gated (Thresholds/): they do not jitter. Times are reported
 // for people to read, not for CI to fail on.
@@ -11,4 +12,5 @@ let benchmarks: @Sendable () -> Void = {
     registerRateGroupBenchmarks()
     registerLatenessBenchmarks()
     registerRealTimeAllocationBenchmarks()
+    registerFaultBenchmarks()
 }

@@ -2,7 +2,7 @@ extension Board {
     /// The devices Regolith's missions know, which a board may place. A board need not name
     /// them all (a lander bench has no wheels); a mission checks for the ones it needs.
     public static let knownDevices = [
-        "imu", "altimeter", "engine", "legs", "power",  // lander
+        "imu", "altimeter", "engine", "attitude", "legs", "power",  // lander
         "wheels", "rover-imu", "hazard",  // rover
     ]
 

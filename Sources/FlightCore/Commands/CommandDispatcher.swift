@@ -32,6 +32,11 @@ public final class CommandDispatcher: Component {
     public let queueCapacity: Int
     public let commandsPerTick: Int
     private var sinks: [CommandSource: (CommandCompletion) -> Void] = [:]
+    /// Asked before each command runs (after its arguments are checked); may refuse it.
+    /// Held weakly: the gate (the fault manager) is a component the topology keeps alive.
+    public weak var gate: (any CommandGate)?
+    /// Commands the gate refused.
+    public private(set) var gatedCount: UInt64 = 0
 
     private var armedOpcode: Opcode?
     private var armedUntil: FlightTime = .zero
@@ -193,6 +198,10 @@ public final class CommandDispatcher: Component {
                 ports.log(Event.malformedCommand, opArg, .enumeration(Int32(f.response.rawValue)))
             }
             return complete(packet, f.response, entry: i)
+        }
+        if let gate, let refusal = gate.refusal(of: packet.opcode, source: packet.source) {
+            gatedCount &+= 1
+            return complete(packet, refusal, entry: i)
         }
         if def.hazardous {
             guard armedOpcode == packet.opcode else {

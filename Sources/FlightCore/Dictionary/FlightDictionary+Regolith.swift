@@ -1,6 +1,7 @@
 /// Regolith's own JSON dictionary form: everything in F Prime's form plus what F Prime's
 /// has no place for (argument ranges and units, hazardous flags, update policies, throttle
-/// windows, parameter commands, the schedule and the bus).
+/// windows, parameter commands, the schedule and the bus, the fault tables). Format 1.1.0
+/// added `faultProtection` and the rate groups' `sheddableIn`.
 extension FlightDictionary {
     static func regolithType(_ t: FlightType) -> JSON {
         switch t {
@@ -53,7 +54,8 @@ extension FlightDictionary {
             })),
             ("rateGroups", .array(rateGroups.map { g in
                 .object(("name", .string(g.name)), ("divisor", .int(Int64(g.divisor))), ("offset", .int(Int64(g.offset))),
-                        ("rateHz", .double(baseRate / Double(g.divisor))), ("components", .array(g.members.map(JSON.string))))
+                        ("rateHz", .double(baseRate / Double(g.divisor))), ("components", .array(g.members.map(JSON.string))),
+                        ("sheddableIn", g.sheddableIn.map(JSON.string)))
             })),
             ("topics", .array(topics.map { t in
                 .object(("id", .uint(UInt64(t.id.rawValue))), ("name", .string(t.name)), ("messageType", .string(t.messageType)),
@@ -88,7 +90,8 @@ extension FlightDictionary {
                     ("default", Self.value(d.defaultValue)), ("range", Self.range(d.range)),
                     ("setOpcode", .uint(UInt64(p.setOpcode.rawValue))), ("saveOpcode", .uint(UInt64(p.saveOpcode.rawValue))),
                     ("units", d.units.isEmpty ? nil : .string(d.units)), ("summary", d.summary.isEmpty ? nil : .string(d.summary)))
-            }))
+            })),
+            ("faultProtection", .array(faultTables.map { $0.table.json(component: $0.component) }))
         ).rendered()
     }
 }

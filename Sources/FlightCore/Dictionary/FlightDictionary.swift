@@ -49,6 +49,8 @@ public struct FlightDictionary: Sendable {
         public var divisor: Int
         public var offset: Int
         public var members: [String]
+        /// For a shed tier: the group it runs after (and is shed from under overload).
+        public var sheddableIn: String? = nil
     }
 
     public var deploymentName: String
@@ -63,9 +65,11 @@ public struct FlightDictionary: Sendable {
     public var constants: [DictionaryConstant]
     public var rateGroups: [RateGroupEntry]
     public var topics: [(id: TopicID, name: String, messageType: String, subscribers: [SubscriptionStats])]
+    /// The fault tables the topology's fault managers run (component name, table).
+    public var faultTables: [(component: String, table: FaultTable)] = []
 
     /// The version of Regolith's dictionary JSON form.
-    public static let regolithFormatVersion = "1.0.0"
+    public static let regolithFormatVersion = "1.1.0"
     /// The Regolith release this dictionary came from.
     public static let frameworkVersion = "0.1.0"
 
@@ -110,8 +114,9 @@ extension Topology {
             for c in d.channels { channels.append(.init(id: ChannelID(b + c.localID), component: n, definition: c)) }
             for e in d.events { events.append(.init(id: EventID(b + e.localID), component: n, definition: e)) }
         }
-        let groups = scheduler.entries.map { e in
-            FlightDictionary.RateGroupEntry(name: e.group.name, divisor: Int(e.divisor), offset: Int(e.offset), members: e.group.members.map(\.name))
+        let groups = scheduler.entries.flatMap { e in
+            [FlightDictionary.RateGroupEntry(name: e.group.name, divisor: Int(e.divisor), offset: Int(e.offset), members: e.group.members.map(\.name))]
+                + e.tiers.map { FlightDictionary.RateGroupEntry(name: $0.name, divisor: Int(e.divisor), offset: Int(e.offset), members: $0.members.map(\.name), sheddableIn: e.group.name) }
         }
         return FlightDictionary(
             deploymentName: name, projectVersion: projectVersion, baseRate: scheduler.baseRate,
@@ -123,6 +128,7 @@ extension Topology {
             enums: enums.values.sorted { $0.qualifiedName < $1.qualifiedName },
             constants: constants,
             rateGroups: groups,
-            topics: bus.topics.map { ($0.id, $0.name, $0.messageType, $0.subscriptionStats) })
+            topics: bus.topics.map { ($0.id, $0.name, $0.messageType, $0.subscriptionStats) },
+            faultTables: members.compactMap { m in (m.component as? FaultManager).map { (m.component.name, $0.table) } })
     }
 }

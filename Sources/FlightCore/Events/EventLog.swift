@@ -38,6 +38,10 @@ public final class EventLog: Component {
     private var throttleCount: ContiguousArray<UInt32> = []
     private var throttleWindowStart: ContiguousArray<FlightTime> = []
     private var idFiltered: ContiguousArray<Bool> = []
+    /// Times each event was emitted, before filters and throttles: what the fault manager's
+    /// event monitors count, so that an event throttled or filtered from the log (and the
+    /// downlink) is still seen on board.
+    private(set) var emitted: ContiguousArray<UInt64> = []
     private var severityEnabled = [Bool](repeating: true, count: 8)
 
     public private(set) var logged: UInt64 = 0
@@ -100,6 +104,7 @@ public final class EventLog: Component {
             throttleCount.append(0)
             throttleWindowStart.append(.zero)
             idFiltered.append(false)
+            emitted.append(0)
         }
         return table
     }
@@ -108,6 +113,7 @@ public final class EventLog: Component {
     func log(slot i: Int, _ args: EventArguments, time: FlightTime) {
         let info = infos[i]
         precondition(args.count == info.arguments.count, "event logged with the wrong number of arguments")
+        emitted[i] &+= 1
         if info.severity != .fatal && (!severityEnabled[Int(info.severity.rawValue)] || idFiltered[i]) {
             filtered &+= 1
             return
@@ -181,6 +187,9 @@ public final class EventLog: Component {
     }
 
     public func info(_ id: EventID) -> Info? { indexByID[id].map { infos[$0] } }
+
+    /// Times an event was emitted, whether or not it was filtered or throttled (nil: no such event).
+    public func emissions(of id: EventID) -> UInt64? { indexByID[id].map { emitted[$0] } }
 
     public func tick(_ context: TickContext) {
         ports.write(Channel.logged, .u64(logged))

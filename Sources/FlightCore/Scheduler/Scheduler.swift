@@ -22,15 +22,36 @@ public final class Scheduler: Component {
 
     struct Entry {
         let group: any RateGroupRunning
+        /// Lower-priority groups run after `group` in the same slot, highest priority first;
+        /// an overrun sheds them from the last.
+        let tiers: ContiguousArray<any RateGroupRunning>
         let divisor: UInt64
         let offset: UInt64
         let budget: FlightDuration
+        /// Runs within budget, while shed, before one tier is restored.
+        let restoreAfter: Int
+        /// Index of the group's run serial in ``runSerials``; its tiers' follow.
+        let firstUnit: Int
         var stats = GroupStats()
+        /// Tiers shed now (counted from the last).
+        var shedLevel = 0
+        var goodRuns = 0
     }
 
     private(set) var entries: ContiguousArray<Entry> = []
-    /// Whether ``runTick`` measures execution time with the monotonic clock.
+    /// Whether ``runTick`` measures execution time (with ``executionClock``).
     public var measuresExecutionTime = false
+    /// The clock execution time is measured with: the monotonic clock, or a test's simulated
+    /// clock that a component advances to stand for the CPU time it uses (so overruns and load
+    /// shedding can be tested deterministically under lockstep).
+    public var executionClock: any FlightClock = MonotonicClock()
+    /// For each group and shed tier (its unit), the serial number of its last run; the serial
+    /// counts runs of any unit. Health pings read these to tell whether a component ran.
+    private(set) var runSerials: ContiguousArray<UInt64> = []
+    public private(set) var runSerial: UInt64 = 0
+    /// Times any group shed a tier, and restored one.
+    public private(set) var sheds: UInt64 = 0
+    public private(set) var restores: UInt64 = 0
 
     public private(set) var cycleSlips: UInt64 = 0
     public private(set) var ticksMissed: UInt64 = 0
@@ -41,8 +62,12 @@ public final class Scheduler: Component {
     public enum Channel: UInt32 {
         case cycleSlips = 0, ticksMissed, latenessP50, latenessP99, latenessP999, latenessMax
         case firstGroup = 16
+        /// `<group>_ShedTiers` of group k is at `firstShed + k` (groups with shed tiers only).
+        case firstShed = 0xC0
     }
-    public enum Event: UInt32 { case overrun = 0, cycleSlip = 1, realTimePolicy = 2 }
+    public enum Event: UInt32 { case overrun = 0, cycleSlip = 1, realTimePolicy = 2, loadShed = 3, loadRestored = 4 }
+    /// The most rate groups a topology may have (their channels must fit below ``Channel/firstShed``).
+    public static let maxGroups = 44
 
     public init(name: String = "rateGroups", baseRate: Double) {
         precondition(baseRate > 0 && baseRate <= 100_000, "base rate must be in (0, 100 kHz]")
@@ -51,10 +76,35 @@ public final class Scheduler: Component {
         self.basePeriod = .seconds(1 / baseRate)
     }
 
-    /// Adds a group; validated when the topology is built.
-    func add(_ group: any RateGroupRunning, divisor: Int, offset: Int, budget: FlightDuration?) {
-        entries.append(Entry(group: group, divisor: UInt64(max(divisor, 1)), offset: UInt64(max(offset, 0)), budget: budget ?? basePeriod))
+    /// Adds a group and its shed tiers; validated when the topology is built.
+    func add(_ group: any RateGroupRunning, divisor: Int, offset: Int, budget: FlightDuration?, shedding tiers: [any RateGroupRunning] = [], restoreAfter: Int = 10) {
+        let first = runSerials.count
+        runSerials.append(contentsOf: repeatElement(0, count: 1 + tiers.count))
+        entries.append(Entry(
+            group: group, tiers: ContiguousArray(tiers), divisor: UInt64(max(divisor, 1)), offset: UInt64(max(offset, 0)),
+            budget: budget ?? basePeriod, restoreAfter: max(1, restoreAfter), firstUnit: first))
     }
+
+    /// The unit (group or shed tier) that runs `component`, if any.
+    func unit(of component: any Component) -> Int? {
+        let id = ObjectIdentifier(component)
+        for e in entries {
+            if e.group.members.contains(where: { ObjectIdentifier($0) == id }) { return e.firstUnit }
+            for (t, tier) in e.tiers.enumerated() where tier.members.contains(where: { ObjectIdentifier($0) == id }) { return e.firstUnit + 1 + t }
+        }
+        return nil
+    }
+
+    /// The period of the group that holds `unit`.
+    func period(ofUnit unit: Int) -> FlightDuration? {
+        entries.first { unit >= $0.firstUnit && unit <= $0.firstUnit + $0.tiers.count }.map { basePeriod * Int64($0.divisor) }
+    }
+
+    @inline(__always)
+    func lastRun(ofUnit unit: Int) -> UInt64 { runSerials[unit] }
+
+    /// Tiers a group sheds now (0 for a group that has none or sheds none).
+    public func shedLevel(of group: String) -> Int? { entries.first { $0.group.name == group }?.shedLevel }
 
     public var groups: [(name: String, divisor: Int, offset: Int, stats: GroupStats)] {
         entries.map { ($0.group.name, Int($0.divisor), Int($0.offset), $0.stats) }
@@ -80,6 +130,9 @@ public final class Scheduler: Component {
                 ChannelDefinition(base + 2, "\(g)_ExecTimeMax", .u32, update: .onChange, units: "us"),
                 ChannelDefinition(base + 3, "\(g)_Overruns", .u32, update: .onChange, limits: ChannelLimits(yellowHigh: 1), summary: "Runs of \(g) longer than its budget"),
             ]
+            if !e.tiers.isEmpty {
+                channels.append(ChannelDefinition(Channel.firstShed.rawValue + UInt32(k), "\(g)_ShedTiers", .u8, update: .onChange, limits: ChannelLimits(yellowHigh: 1), summary: "Low-priority tiers of \(g) shed after overruns (of \(e.tiers.count))"))
+            }
         }
         return ComponentDefinition(
             kind: "Scheduler",
@@ -89,27 +142,46 @@ public final class Scheduler: Component {
                 EventDefinition(Event.overrun.rawValue, "RateGroupOverrun", .warningHigh, arguments: [.init("group", .u32), .init("execTime", .f64, units: "us"), .init("budget", .f64, units: "us")], format: "Rate group {} ran {} us, over its budget of {} us", throttle: EventThrottle(count: 5, window: .seconds(10))),
                 EventDefinition(Event.cycleSlip.rawValue, "CycleSlip", .warningHigh, arguments: [.init("tick", .u64), .init("missed", .u32)], format: "Cycle slip at tick {}: {} base ticks missed", throttle: EventThrottle(count: 5, window: .seconds(10))),
                 EventDefinition(Event.realTimePolicy.rawValue, "RealTimePolicy", .activityHigh, arguments: [.init("fifo", .bool), .init("priority", .i32), .init("errno", .i32)], format: "Real-time executive: SCHED_FIFO {} at priority {} (errno {})"),
+                EventDefinition(Event.loadShed.rawValue, "LoadShed", .warningHigh, arguments: [.init("group", .u32), .init("shedTiers", .u8), .init("execTime", .f64, units: "us"), .init("budget", .f64, units: "us")], format: "Rate group {} overran: {} low-priority tiers shed (ran {} us, budget {} us)", throttle: EventThrottle(count: 10, window: .seconds(10))),
+                EventDefinition(Event.loadRestored.rawValue, "LoadRestored", .activityHigh, arguments: [.init("group", .u32), .init("shedTiers", .u8)], format: "Rate group {} back within budget: {} tiers still shed", throttle: EventThrottle(count: 10, window: .seconds(10))),
             ])
     }
 
-    /// Runs every group due on base tick `tick` at `time`. On the tick path: no allocation.
+    /// Runs every group due on base tick `tick` at `time`, each followed by its tiers that are
+    /// not shed. On the tick path: no allocation.
     public func runTick(_ tick: UInt64, time: FlightTime) {
         for k in entries.indices {
             let e = entries[k]
             guard tick % e.divisor == e.offset % e.divisor else { continue }
             let ctx = TickContext(tick: tick, time: time, period: basePeriod * Int64(e.divisor))
             if measuresExecutionTime {
-                let t0 = Platform.monotonicNanoseconds()
-                e.group.run(ctx)
-                let dt = Platform.monotonicNanoseconds() &- t0
+                let clock = executionClock
+                let t0 = clock.monotonicNanoseconds()
+                runUnits(e, context: ctx)
+                let dt = clock.monotonicNanoseconds() &- t0
                 entries[k].stats.lastNanoseconds = dt
                 if dt > entries[k].stats.maxNanoseconds { entries[k].stats.maxNanoseconds = dt }
                 if Int64(dt) > e.budget.nanoseconds {
                     entries[k].stats.overruns &+= 1
-                    ports.log(Event.overrun, .u32(UInt32(k)), .f64(Double(dt) / 1e3), .f64(Double(e.budget.nanoseconds) / 1e3))
+                    let exec = FlightValue.f64(Double(dt) / 1e3), budget = FlightValue.f64(Double(e.budget.nanoseconds) / 1e3)
+                    ports.log(Event.overrun, .u32(UInt32(k)), exec, budget)
+                    entries[k].goodRuns = 0
+                    if e.shedLevel < e.tiers.count {
+                        entries[k].shedLevel += 1
+                        sheds &+= 1
+                        ports.log(Event.loadShed, EventArguments(.u32(UInt32(k)), .u8(UInt8(entries[k].shedLevel)), exec, budget))
+                    }
+                } else if e.shedLevel > 0 {
+                    entries[k].goodRuns += 1
+                    if entries[k].goodRuns >= e.restoreAfter {
+                        entries[k].goodRuns = 0
+                        entries[k].shedLevel -= 1
+                        restores &+= 1
+                        ports.log(Event.loadRestored, .u32(UInt32(k)), .u8(UInt8(entries[k].shedLevel)))
+                    }
                 }
             } else {
-                e.group.run(ctx)
+                runUnits(e, context: ctx)
             }
             entries[k].stats.cycles &+= 1
             let base = Channel.firstGroup.rawValue + UInt32(k) * Self.channelsPerGroup
@@ -118,6 +190,23 @@ public final class Scheduler: Component {
             ports.write(base + 1, .u32(UInt32(clamping: s.lastNanoseconds / 1_000)))
             ports.write(base + 2, .u32(UInt32(clamping: s.maxNanoseconds / 1_000)))
             ports.write(base + 3, .u32(UInt32(truncatingIfNeeded: s.overruns)))
+            if !e.tiers.isEmpty { ports.write(Channel.firstShed.rawValue + UInt32(k), .u8(UInt8(truncatingIfNeeded: entries[k].shedLevel))) }
+        }
+    }
+
+    /// Runs a group, then its tiers that are not shed, recording each unit's run serial.
+    @inline(__always)
+    private func runUnits(_ e: Entry, context: TickContext) {
+        e.group.run(context)
+        runSerial &+= 1
+        runSerials[e.firstUnit] = runSerial
+        let active = e.tiers.count - e.shedLevel
+        var t = 0
+        while t < active {
+            e.tiers[t].run(context)
+            runSerial &+= 1
+            runSerials[e.firstUnit + 1 + t] = runSerial
+            t += 1
         }
     }
 

@@ -22,12 +22,16 @@ public final class TelemetryStore: Component {
         public internal(set) var pending = false
         public internal(set) var limitState: LimitState = .nominal
         public internal(set) var samples: UInt64 = 0
+        /// Time of the last write, accepted or not (an unchanged value on an on-change channel
+        /// still shows its writer is alive; the fault manager's staleness monitors read this).
+        public internal(set) var lastWrite: FlightTime = .zero
 
         /// Takes a sample unless it is an unchanged value on an on-change channel (nil). Returns
         /// the channel id and, when the value crossed into another limit state, that state.
         @inline(__always)
         mutating func accept(_ value: FlightValue, time: FlightTime) -> (id: ChannelID, newLimitState: LimitState?)? {
             precondition(value.isOf(type), "telemetry value of the wrong type for its channel")
+            lastWrite = time
             // Unchanged means the same bits (as F Prime compares serialized values): NaN repeated
             // is no change, 0.0 to -0.0 is one.
             if update == .onChange && written && self.value.tag == value.tag && self.value.bitPattern == value.bitPattern {

@@ -16,7 +16,7 @@ public struct TopologyBuilder {
         let baseID: UInt32?
     }
     var placed: [Placed] = []
-    var groups: [(group: any RateGroupRunning, divisor: Int, offset: Int, budget: FlightDuration?)] = []
+    var groups: [(group: any RateGroupRunning, divisor: Int, offset: Int, budget: FlightDuration?, tiers: [any RateGroupRunning], restoreAfter: Int)] = []
     /// Where auto-assigned base ids start, and their stride.
     public var firstAutomaticBaseID: UInt32 = 0x1000
     public var automaticBaseIDStride: UInt32 = 0x100
@@ -45,7 +45,7 @@ public struct TopologyBuilder {
             Placed(component: bus, baseID: 0x0500), Placed(component: scheduler, baseID: 0x0600),
         ]
         let divisor = max(1, Int((baseRate / coreRate).rounded()))
-        groups.append((RateGroup("core", dispatcher, events, parameters, bus, telemetry), divisor, 0, nil))
+        groups.append((RateGroup("core", dispatcher, events, parameters, bus, telemetry), divisor, 0, nil, [], 10))
     }
 
     /// Adds a component, at `baseID` or the next automatic one.
@@ -56,7 +56,22 @@ public struct TopologyBuilder {
     /// Adds a rate group running every `divisor` base ticks, on ticks where `tick % divisor == offset`.
     /// `budget` is the execution time past which a run counts as an overrun (default: one base period).
     public mutating func add(_ group: any RateGroupRunning, divisor: Int, offset: Int = 0, budget: FlightDuration? = nil) {
-        groups.append((group, divisor, offset, budget))
+        groups.append((group, divisor, offset, budget, [], 10))
+    }
+
+    /// The names of the components the rate groups (and shed tiers) added so far run: the
+    /// active components a ``HealthMonitor`` pings.
+    public var activeComponentNames: [String] {
+        groups.flatMap { g in ([g.group] + g.tiers).flatMap { $0.members.map(\.name) } }
+    }
+
+    /// Adds a rate group with lower-priority tiers that run after it in the same slot, highest
+    /// priority first. When a run of the group and its tiers exceeds `budget` (measured by the
+    /// scheduler's execution clock), the last tier still running is shed (the Apollo 1202
+    /// case: the essential `group` always runs, on time); after `restoreAfter` runs within
+    /// budget one shed tier comes back. Each overrun, shed and restore is counted and reported.
+    public mutating func add(_ group: any RateGroupRunning, divisor: Int, offset: Int = 0, budget: FlightDuration? = nil, shedding tiers: [any RateGroupRunning], restoreAfter: Int = 10) {
+        groups.append((group, divisor, offset, budget, tiers, restoreAfter))
     }
 
     public func build() throws(TopologyError) -> Topology {
@@ -74,19 +89,23 @@ public struct TopologyBuilder {
         // Schedule.
         var groupOf: [ObjectIdentifier: String] = [:]
         var groupNames = Set<String>()
+        guard groups.count <= Scheduler.maxGroups else { throw .invalidSchedule(group: groups.last!.group.name, reason: "a topology has at most \(Scheduler.maxGroups) rate groups") }
         for g in groups {
-            guard isIdentifier(g.group.name) else { throw .invalidName(g.group.name, reason: "a rate group name must be an identifier") }
-            guard groupNames.insert(g.group.name).inserted else { throw .duplicateRateGroup(g.group.name) }
             guard g.divisor >= 1 else { throw .invalidSchedule(group: g.group.name, reason: "divisor \(g.divisor) must be at least 1") }
             guard g.offset >= 0 && g.offset < g.divisor else { throw .invalidSchedule(group: g.group.name, reason: "offset \(g.offset) must be in 0..<\(g.divisor)") }
             if let b = g.budget, b.nanoseconds <= 0 { throw .invalidSchedule(group: g.group.name, reason: "budget must be positive") }
-            for m in g.group.members {
-                guard seen.contains(ObjectIdentifier(m)) else { throw .componentNotAdded(component: m.name, group: g.group.name) }
-                if let other = groupOf[ObjectIdentifier(m)] { throw .componentInTwoGroups(component: m.name, first: other, second: g.group.name) }
-                groupOf[ObjectIdentifier(m)] = g.group.name
+            guard g.restoreAfter >= 1 else { throw .invalidSchedule(group: g.group.name, reason: "restoreAfter must be at least 1 run") }
+            for unit in [g.group] + g.tiers {
+                guard isIdentifier(unit.name) else { throw .invalidName(unit.name, reason: "a rate group name must be an identifier") }
+                guard groupNames.insert(unit.name).inserted else { throw .duplicateRateGroup(unit.name) }
+                for m in unit.members {
+                    guard seen.contains(ObjectIdentifier(m)) else { throw .componentNotAdded(component: m.name, group: unit.name) }
+                    if let other = groupOf[ObjectIdentifier(m)] { throw .componentInTwoGroups(component: m.name, first: other, second: unit.name) }
+                    groupOf[ObjectIdentifier(m)] = unit.name
+                }
             }
         }
-        for g in groups { scheduler.add(g.group, divisor: g.divisor, offset: g.offset, budget: g.budget) }
+        for g in groups { scheduler.add(g.group, divisor: g.divisor, offset: g.offset, budget: g.budget, shedding: g.tiers, restoreAfter: g.restoreAfter) }
         bus.freeze()
 
         // Base ids.
@@ -174,6 +193,10 @@ public struct TopologyBuilder {
         let topology = Topology(name: name, members: components, services: services, dispatcher: dispatcher, scheduler: scheduler, bus: bus, enums: enums)
         if let path = parameters.filePath, PosixFile.exists(path) {
             topology.parameterLoad = parameters.loadFile()
+        }
+        // Components that resolve names against the built topology (the fault manager, health).
+        for m in components {
+            if let b = m.component as? any TopologyBinding { try b.bind(to: topology) }
         }
         return topology
     }

@@ -18,6 +18,9 @@ public enum TopologyError: Error, Hashable, Sendable, CustomStringConvertible {
     case duplicateTopic(id: TopicID, first: String, second: String)
     case duplicateTopicName(String)
     case busFrozen(topic: String)
+    /// A component could not resolve what it names in the built topology (a fault table's
+    /// channel, event, command or mode); every problem is listed.
+    case bindingFailed(component: String, problems: [String])
 
     public var description: String {
         switch self {
@@ -37,6 +40,15 @@ public enum TopologyError: Error, Hashable, Sendable, CustomStringConvertible {
         case .duplicateTopic(let id, let a, let b): "topic id \(id) is used by both '\(a)' and '\(b)'"
         case .duplicateTopicName(let n): "two topics are named '\(n)'"
         case .busFrozen(let t): "'\(t)': topics and subscriptions are made before the topology is built"
+        case .bindingFailed(let c, let p): "component '\(c)' cannot run in this topology:\n  " + p.joined(separator: "\n  ")
         }
     }
+}
+
+/// A component that resolves names (channels, events, commands, other components) against the
+/// topology it is in, once that topology is built and wired: `TopologyBuilder.build()` calls
+/// ``bind(to:)`` on each such component, in the order they were added, and refuses the
+/// topology if one throws. Binding may allocate; the tick path that follows must not.
+public protocol TopologyBinding: AnyObject {
+    func bind(to topology: Topology) throws(TopologyError)
 }

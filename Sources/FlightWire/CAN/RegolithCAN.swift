@@ -33,6 +33,28 @@ public enum RegolithCAN {
             CANSignal("CmdCounter", start: 48, length: 8, min: 0, max: 255),
             CANSignal("Counter", start: 56, length: 8, min: 0, max: 255),
         ])
+    /// Attitude control: the thrust axis to point (unit vector, Moon-centred inertial frame), or hold the present attitude; Counter must change with every command.
+    public static let attitudeCmd = CANMessage(
+        id: 0x018, name: "ATTITUDE_CMD", length: 8, sender: "FC",
+        signals: [
+            CANSignal("AxisX", start: 0, length: 16, signed: true, factor: 3.3333e-05, min: -1.0922, max: 1.0922, unit: "1"),
+            CANSignal("AxisY", start: 16, length: 16, signed: true, factor: 3.3333e-05, min: -1.0922, max: 1.0922, unit: "1"),
+            CANSignal("AxisZ", start: 32, length: 16, signed: true, factor: 3.3333e-05, min: -1.0922, max: 1.0922, unit: "1"),
+            CANSignal("Hold", start: 48, length: 1, min: 0, max: 1),
+            CANSignal("Counter", start: 56, length: 8, min: 0, max: 255),
+        ])
+    /// Attitude control status: angle between the thrust axis and its target, body rate magnitude, settled/holding/valid, last accepted command counter.
+    public static let attitudeStatus = CANMessage(
+        id: 0x019, name: "ATTITUDE_STATUS", length: 8, sender: "ACS",
+        signals: [
+            CANSignal("PointingError", start: 0, length: 16, factor: 0.001, min: 0, max: 65.535, unit: "deg"),
+            CANSignal("BodyRate", start: 16, length: 16, factor: 0.001, min: 0, max: 65.535, unit: "deg/s"),
+            CANSignal("Settled", start: 32, length: 1, min: 0, max: 1),
+            CANSignal("Holding", start: 33, length: 1, min: 0, max: 1),
+            CANSignal("Valid", start: 34, length: 1, min: 0, max: 1),
+            CANSignal("CmdCounter", start: 48, length: 8, min: 0, max: 255),
+            CANSignal("Counter", start: 56, length: 8, min: 0, max: 255),
+        ])
     /// Landing leg touchdown switches (1 = contact) and per-switch health (1 = valid).
     public static let legContact = CANMessage(
         id: 0x020, name: "LEG_CONTACT", length: 2, sender: "LEGS",
@@ -286,7 +308,7 @@ public enum RegolithCAN {
 
     /// Every message of the plan, by ascending id.
     public static let messages: [CANMessage] = [
-        engineCmd, engineStatus, legContact, imuAccel, imuRate, altimeterBeam0, altimeterBeam1, altimeterBeam2, altimeterBeam3, wheel0Cmd, wheel1Cmd, wheel2Cmd, wheel3Cmd, wheel4Cmd, wheel5Cmd, wheel0Status, wheel1Status, wheel2Status, wheel3Status, wheel4Status, wheel5Status, roverAttitude, hazardRange, powerStatus,
+        engineCmd, engineStatus, attitudeCmd, attitudeStatus, legContact, imuAccel, imuRate, altimeterBeam0, altimeterBeam1, altimeterBeam2, altimeterBeam3, wheel0Cmd, wheel1Cmd, wheel2Cmd, wheel3Cmd, wheel4Cmd, wheel5Cmd, wheel0Status, wheel1Status, wheel2Status, wheel3Status, wheel4Status, wheel5Status, roverAttitude, hazardRange, powerStatus,
     ]
 
     public static func message(id: UInt16) -> CANMessage? { messages.first { $0.id == id } }
