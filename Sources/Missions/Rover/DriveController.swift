@@ -128,7 +128,7 @@ public struct DriveController: Sendable {
     public private(set) var navigation: RoverNavigation
     public private(set) var keepOut = KeepOutMap()
     public private(set) var planner: RoutePlanner
-    public let hazards: HazardAssessment
+    public private(set) var hazards: HazardAssessment
 
     public private(set) var state = DriveState.idle
     public private(set) var stopReason = StopReason.none
@@ -281,10 +281,12 @@ public struct DriveController: Sendable {
             seen.motors = input.motors.sequence
             newMotors = input.motors.valid
         }
-        var newHazard = false
+        // Every hazard sample goes into the terrain profile, moving or not; the verdict is
+        // acted on only while driving or assessing.
+        var verdict: HazardVerdict?
         if input.hazard.sequence != seen.hazard {
             seen.hazard = input.hazard.sequence
-            newHazard = input.hazard.valid
+            if input.hazard.valid { verdict = assess(input.hazard.value) }
         }
 
         guard isMoving else {
@@ -314,8 +316,7 @@ public struct DriveController: Sendable {
             demand = error > 0 ? WheelDemand(left: s, right: -s) : WheelDemand(left: -s, right: s)
         case .assessing:
             demand = .stop
-            guard t - stoppedAt >= c.settleTime, newHazard else { return demand }
-            let verdict = assess(input.hazard.value)
+            guard t - stoppedAt >= c.settleTime, let verdict else { return demand }
             if verdict.kind != .none {
                 onHazard(verdict, at: t)
             } else {
@@ -324,8 +325,7 @@ public struct DriveController: Sendable {
             }
         case .driving:
             // Every fresh sample is judged while driving, not only at the stops.
-            if newHazard {
-                let verdict = assess(input.hazard.value)
+            if let verdict {
                 if verdict.kind != .none {
                     demand = .stop
                     onHazard(verdict, at: t)
@@ -340,7 +340,9 @@ public struct DriveController: Sendable {
     }
 
     mutating func assess(_ ranges: HazardRanges) -> HazardVerdict {
-        hazards.assess(ranges, east: navigation.east, north: navigation.north, heading: navigation.heading, roll: navigation.roll, pitch: navigation.pitch)
+        hazards.assess(
+            ranges, east: navigation.east, north: navigation.north, elevation: navigation.elevation, heading: navigation.heading,
+            roll: navigation.roll, pitch: navigation.pitch)
     }
 
     /// Drives the current ARC or GOTO leg; stops for assessment at the end of each step.

@@ -69,6 +69,9 @@ public struct RoverNavigation: Sendable {
     /// Distance travelled along the surface (wheel odometry), m; signed forward travel of the
     /// last encoder sample, per side (m).
     public private(set) var odometer = 0.0
+    /// Height of the ground under the rover relative to where navigation started, m (wheel
+    /// travel times the sine of the pitch): for the hazard sensor's terrain profile.
+    public private(set) var elevation = 0.0
     public private(set) var lastSideTravel = (left: 0.0, right: 0.0)
     /// Counts: encoder samples used, encoder glitches rejected, invalid samples skipped.
     public private(set) var encoderSamples = 0, encoderGlitches = 0, invalidSamples = 0
@@ -127,6 +130,7 @@ public struct RoverNavigation: Sendable {
         east += horizontal * sine(h)
         north += horizontal * cosine(h)
         odometer += abs(surface)
+        elevation += surface * sine(pitch)
         wheelTravelSinceFix += abs(horizontal)
         if abs(turnWheels) >= configuration.minSlipTurn {
             measureSlip(1 - max(0, turnGyro / turnWheels))
