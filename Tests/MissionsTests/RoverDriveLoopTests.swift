@@ -212,6 +212,39 @@ struct RoverDriveLoopTests {
         #expect(abs(run.time - (start + 100)) < 0.3)
     }
 
+    /// The IMU falls silent (dropout) mid-drive: with no valid attitude for 1 s the drive
+    /// stops with SENSORS_INVALID.
+    @Test func sensorsInvalid() throws {
+        var run = RoverDriveRun()
+        try run.start(.arc(radius: 0, distance: 10))
+        var lostAt: Double?
+        run.runCommand(limit: 900) { r in
+            if lostAt == nil, r.world.state.y > 1 { r.world.imu.faults.dropout = true; lostAt = r.time }
+        }
+        #expect(run.controller.stopReason == .sensorsInvalid, "\(run.controller.stopReason)")
+        let since = run.time - (lostAt ?? 0)
+        #expect(since > 1 && since < 1.5, "stopped \(since) s after the dropout")
+    }
+
+    /// STOP: the wheels stop at once (the next physics step is still), reason COMMANDED; a new
+    /// command then drives again.
+    @Test func stopCommand() throws {
+        var run = RoverDriveRun()
+        try run.start(.arc(radius: 0, distance: 10))
+        run.run(seconds: 10)
+        #expect(run.world.state.speed > 0)
+        run.controller.stop()
+        run.cycle()
+        #expect(run.controller.state == .stopped && run.controller.stopReason == .commanded)
+        #expect(run.world.state.speed == 0)
+        let y = run.world.state.y
+        run.run(seconds: 5)
+        #expect(run.world.state.y == y)
+        try run.start(.arc(radius: 0, distance: 1))
+        run.runCommand(limit: 100)
+        #expect(run.controller.state == .idle && run.world.state.y > y + 0.9)
+    }
+
     /// TURN in place: 90 deg clockwise ends within a degree of east (truth), without moving
     /// more than a few centimetres.
     @Test func turnInPlace() throws {
