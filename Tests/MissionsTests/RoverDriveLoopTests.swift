@@ -69,6 +69,11 @@ struct RoverDriveLoopTests {
         #expect(arc.controller.lastHazard.kind == .rock)
         #expect(!arc.everBlocked)
         #expect(arc.world.state.y + 0.6 < 6 - 0.5)  // front wheels short of the rock
+        // Backing away is allowed (the rock is still in view ahead).
+        let y = arc.world.state.y
+        try arc.start(.arc(radius: 0, distance: -1))
+        arc.runCommand(limit: 100)
+        #expect(arc.controller.state == .idle && arc.world.state.y < y - 0.9)
 
         var goto = RoverDriveRun(terrain: terrain)
         try goto.start(.gotoWaypoint(east: 0, north: 12))
@@ -265,6 +270,11 @@ struct RoverDriveLoopTests {
         let angle = 1.0  // 5 m on a 5 m radius
         let expected = SIMD2(5 * (1 - cos(angle)), 5 * sin(angle))
         #expect(length(run.truePosition - expected) < 0.3, "at \(run.truePosition), expected \(expected)")
+        // A tight arc whose inner side stands still (radius half the effective track, 0.75 m)
+        // is not taken for a stalled side.
+        try run.start(.arc(radius: -0.75, distance: 2))
+        run.runCommand(limit: 600)
+        #expect(run.controller.state == .idle, "stopped: \(run.controller.stopReason)")
     }
 }
 

@@ -36,6 +36,8 @@ public struct DriveController: Sendable {
         public var overCurrentSamples = 3
         /// A commanded wheel whose encoder has not moved for this long is stalled, s.
         public var stallTime = 1.5
+        /// Below this side demand (m/s) a wheel is not expected to turn.
+        public var stallMinSpeed = 0.005
         /// Loss of ground contact: the motor's no-load current and the margin over it below
         /// which a turning wheel is unloaded; the load model (mass, kg; rolling resistance;
         /// torque per amp, N m/A; gravity m/s^2) says when the ground should load it more.
@@ -162,7 +164,7 @@ public struct DriveController: Sendable {
     private var overCount = WheelSet<Int>(repeating: 0)
     private var unloadedCount = WheelSet<Int>(repeating: 0)
     private var wheelMovedAt = WheelSet<Double>(repeating: 0)
-    private var commandedSince = 0.0
+    private var wheelCommandedSince = WheelSet<Double>(repeating: 0)
 
     public init(east: Double, north: Double, heading: Double, configuration: Configuration, time: Double = 0) {
         self.configuration = configuration
@@ -207,8 +209,7 @@ public struct DriveController: Sendable {
         leg = 0
         stopReason = .none
         stopWheel = -1
-        commandedSince = time
-        for i in 0..<6 { wheelMovedAt[i] = time; overCount[i] = 0; unloadedCount[i] = 0 }
+        for i in 0..<6 { wheelMovedAt[i] = time; wheelCommandedSince[i] = time; overCount[i] = 0; unloadedCount[i] = 0 }
         switch c {
         case .arc: state = .driving
         case .turn(let angle):
@@ -317,7 +318,7 @@ public struct DriveController: Sendable {
         case .assessing:
             demand = .stop
             guard t - stoppedAt >= c.settleTime, let verdict else { return demand }
-            if verdict.kind != .none {
+            if verdict.kind != .none && !reversing {
                 onHazard(verdict, at: t)
             } else {
                 state = .driving
@@ -325,7 +326,9 @@ public struct DriveController: Sendable {
             }
         case .driving:
             // Every fresh sample is judged while driving, not only at the stops.
-            if let verdict {
+            // The sensor looks forward: a reversing ARC is blind (keep it short), and must
+            // be able to back away from the hazard that stopped the rover.
+            if let verdict, !reversing {
                 if verdict.kind != .none {
                     demand = .stop
                     onHazard(verdict, at: t)
@@ -343,6 +346,12 @@ public struct DriveController: Sendable {
         hazards.assess(
             ranges, east: navigation.east, north: navigation.north, elevation: navigation.elevation, heading: navigation.heading,
             roll: navigation.roll, pitch: navigation.pitch)
+    }
+
+    /// True while an ARC drives backwards.
+    var reversing: Bool {
+        if case .arc(_, let distance) = command { return distance < 0 }
+        return false
     }
 
     /// Drives the current ARC or GOTO leg; stops for assessment at the end of each step.
@@ -471,9 +480,12 @@ public struct DriveController: Sendable {
         if tiltCount >= 2 { return (.tiltOverLimit, -1) }
         if navigation.slipMeasurements - slipMeasurementsAtStart >= 2, navigation.slip > c.slipLimit { return (.slipOverLimit, -1) }
         if navigation.distance(toKeepOut: keepOut) < c.roverRadius { return (.keepOut, -1) }
-        let commanded = !demand.isStill
-        if !commanded { commandedSince = t }
-        for i in 0..<6 where commanded && t - max(wheelMovedAt[i], commandedSince) >= c.stallTime {
+        // A wheel counts as commanded when its side's demand turns it at least a tick per
+        // cycle or so (an arc's inner side may be asked for almost nothing).
+        for i in 0..<6 {
+            if abs(i < 3 ? demand.left : demand.right) < c.stallMinSpeed { wheelCommandedSince[i] = t }
+        }
+        for i in 0..<6 where t - max(wheelMovedAt[i], wheelCommandedSince[i]) >= c.stallTime {
             return (.wheelStalled, i)
         }
         guard newMotors else { return nil }
@@ -489,7 +501,7 @@ public struct DriveController: Sendable {
             overCount[i] = current > c.overCurrentLimit || !current.isFinite || m.overCurrentFlags & bit != 0 ? overCount[i] + 1 : 0
             if overCount[i] >= c.overCurrentSamples {
                 // Not turning while over current: a stall (seized wheel, or blocked).
-                let stalled = commanded && t - wheelMovedAt[i] >= 0.25
+                let stalled = t - wheelCommandedSince[i] >= 0.25 && t - wheelMovedAt[i] >= 0.25
                 return (stalled ? .wheelStalled : .motorOverCurrent, i)
             }
             let side = i < 3 ? demand.left : demand.right
