@@ -72,5 +72,18 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Rover flight software: the drive's cycle and route planning (docs/performance.md,
+        // "Rover flight software")
+        .executableTarget(
+            name: "RoverBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Missions", package: "Regolith"),
+                .product(name: "Simulator", package: "Regolith"),
+            ],
+            path: "Benchmarks/RoverBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
