@@ -119,11 +119,12 @@ bench-thresholds:
 
 # Wire formats: fuzzing. Each decoder's libFuzzer target runs for FUZZ_SECONDS (one at a time:
 # the machine is shared). FUZZ_FLAGS adds libFuzzer options, e.g. FUZZ_FLAGS=-runs=10000000.
+# (SequenceParser is the sequence language's target; a target folder's *.dict is passed as -dict.)
 # Corpora live in .build-fuzz/corpus/<target> (git-ignored) and grow across runs.
 # FUZZ_ASAN=1 adds AddressSanitizer (a separate build in .build-fuzz-asan, same corpora).
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
-FUZZ_TARGETS := SpacePacket TCFrame TMFrame COBSDeframer ISOTP SLCAN DeviceDecoder
+FUZZ_TARGETS := SpacePacket TCFrame TMFrame COBSDeframer ISOTP SLCAN DeviceDecoder GroundUplink SequenceParser
 FUZZ_ASAN ?=
 # (With two sanitizers swiftc drops libFuzzer's coverage instrumentation: ask for it explicitly.)
 FUZZ_COVERAGE := -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table
@@ -135,7 +136,8 @@ fuzz:
 	  $(SWIFT) build -c release $(FUZZ_BUILD) --product Fuzz$$t || exit 1; \
 	  mkdir -p .build-fuzz/corpus/$$t; \
 	  echo "make fuzz: Fuzz$$t for $(FUZZ_SECONDS)s"; \
+	  dict=$$(ls Tests/Fuzz/$$t/*.dict 2>/dev/null | head -1); \
 	  SWIFT_BACKTRACE=enable=no $(FUZZ_BIN)/Fuzz$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    $(FUZZ_FLAGS) .build-fuzz/corpus/$$t 2>&1 | grep -E "^Done|number_of_executed_units|ERROR|SUMMARY|crash-" ; \
+	    $${dict:+-dict=$$dict} $(FUZZ_FLAGS) .build-fuzz/corpus/$$t 2>&1 | grep -E "^Done|number_of_executed_units|ERROR|SUMMARY|crash-" ; \
 	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "make fuzz: Fuzz$$t failed"; exit 1; }; \
 	done

@@ -31,6 +31,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Ground: the packet archive (SQLite, write-ahead logging).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The part that would fly: no Foundation, no packages.
@@ -65,7 +67,8 @@ let package = Package(
             dependencies: ["FlightCore", "FlightWire", "FlightHAL", "Devices", "Sequencing", "Configuration"],
             swiftSettings: strict),
         .target(
-            name: "Ground", dependencies: ["FlightCore", "FlightWire", "FlightHAL"],
+            name: "Ground",
+            dependencies: ["FlightCore", "FlightWire", "FlightHAL", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         // The CLI: subcommands in a library so tests can check parsing and help text.
         .target(
@@ -145,5 +148,20 @@ let package = Package(
         .executableTarget(
             name: "device-peer", dependencies: ["Simulator", "Devices", "FlightHAL", "FlightWire", "FlightCore"],
             path: "Tests/Support/DevicePeer", swiftSettings: strict),
+
+        // Ground link: tests of the ground tools (archive, console, link) with real parts.
+        .testTarget(name: "GroundTests", dependencies: ["Ground", "FlightHAL", "FlightWire"], swiftSettings: strict),
+        // Ground link: fuzz target of the whole uplink (`make fuzz`).
+        .executableTarget(
+            name: "FuzzGroundUplink", dependencies: ["FlightCore", "FlightWire", "FlightHAL"],
+            path: "Tests/Fuzz/GroundUplink", swiftSettings: strict),
+
+        // Sequencing: tests (with the malformed-script corpus) and the parser's fuzz target
+        .testTarget(
+            name: "SequencingTests", dependencies: ["Sequencing", "FlightCore"],
+            exclude: ["Corpus", "Scripts"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzSequenceParser", dependencies: ["Sequencing", "FlightCore"],
+            path: "Tests/Fuzz/SequenceParser", exclude: ["rseq.dict"], swiftSettings: strict),
     ]
 )

@@ -72,6 +72,32 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Ground link: downlink through framing and TCP, archive inserts.
+        .executableTarget(
+            name: "GroundBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FlightCore", package: "Regolith"),
+                .product(name: "FlightWire", package: "Regolith"),
+                .product(name: "FlightHAL", package: "Regolith"),
+                .product(name: "Ground", package: "Regolith"),
+            ],
+            path: "Benchmarks/GroundBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Sequencing: check+compile of a 10,000-line sequence, the sequencer's cost per tick.
+        .executableTarget(
+            name: "SequencingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FlightCore", package: "Regolith"),
+                .product(name: "Sequencing", package: "Regolith"),
+            ],
+            path: "Benchmarks/SequencingBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Rover flight software: the drive's cycle and route planning (docs/performance.md,
         // "Rover flight software")
         .executableTarget(

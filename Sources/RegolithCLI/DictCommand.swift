@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlightCore
+import FlightHAL
 import Foundation
 
 struct DictCommand: ParsableCommand {
@@ -26,6 +27,8 @@ struct DictExport: ParsableCommand {
 
     @OptionGroup var topologyOptions: TopologyOptions
 
+    @OptionGroup var dataLink: DataLinkOptions
+
     @Option(name: .shortAndLong, help: "Output format: regolith, fprime or both.")
     var format: Format = .regolith
 
@@ -42,7 +45,7 @@ struct DictExport: ParsableCommand {
     }
 
     func run() throws {
-        let topology = try topologyOptions.topology.build()
+        let topology = try topologyOptions.topology.build(ground: .init(dataLink: dataLink.configuration))
         let dictionary = topology.dictionary()
         if summary {
             print("\(dictionary.deploymentName): \(dictionary.components.count) components, \(dictionary.commands.count) commands, \(dictionary.channels.count) telemetry channels, \(dictionary.events.count) events, \(dictionary.parameters.count) parameters, \(dictionary.rateGroups.count) rate groups at a \(dictionary.baseRate) Hz base tick")

@@ -6,7 +6,10 @@ public struct RegolithCommand: ParsableCommand {
         commandName: "regolith",
         abstract: "Regolith: hardware-in-the-loop flight software — run, inspect and command flight builds.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, DictCommand.self, PortsCommand.self, CANCommand.self, SimbusCommand.self, FaultsCommand.self])
+        subcommands: [
+            RunCommand.self, DictCommand.self, PortsCommand.self, CANCommand.self, SimbusCommand.self,
+            FaultsCommand.self, SeqCommand.self, GroundCommand.self, ArchiveCommand.self,
+        ])
 
     public init() {}
 }

@@ -1,25 +1,80 @@
 public import ArgumentParser
 public import FlightCore
+public import FlightHAL
+import FlightWire
+import Sequencing
 
 /// The flight topologies the CLI knows by name. Missions add theirs when they land.
 public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable {
-    /// The core services (dispatcher, event log, telemetry, parameters, bus, scheduler) with
-    /// the core fault protection: system mode, health pings, the fault manager and its core table.
+    /// The core services (dispatcher, event log, telemetry, parameters, bus, scheduler), the
+    /// core fault protection (system mode, health pings, the fault manager and its core
+    /// table), the sequencer (`seq`, base id 0x0A00, every base tick) and the ground
+    /// interface (its link unconnected unless one is given).
     case core
 
-    public func build() throws -> Topology {
+    /// Base id of the ground interface component in every topology.
+    public static let groundBaseID: UInt32 = 0x0900
+    public static let sequencerBaseID: UInt32 = 0x0A00
+
+    /// Builds the topology. Its ground interface drives `groundLink` (none: a link that is
+    /// never open); the data-link constants (`ComCfg.SpacecraftId`, `ComCfg.TmFrameFixedSize`)
+    /// go into the dictionary so fprime-gds frames with the same ones.
+    public func build(groundLink: (any ByteLink)? = nil, ground: GroundInterface.Configuration = .init()) throws -> Topology {
         switch self {
         case .core:
             var builder = TopologyBuilder(name: "RegolithCore", baseRate: 100, coreRate: 10)
             let modes = SystemMode(modes: ["STANDBY", "OPERATE", "SAFE"], initial: "STANDBY")
             builder.addFaultProtection(modes: modes, table: .core, divisor: 10, offset: 5)
-            return try builder.build()
+            let sequencer = Sequencer()
+            builder.add(sequencer, baseID: Self.sequencerBaseID)
+            builder.add(RateGroup("sequencer", sequencer), divisor: 1)
+            let groundIf = try GroundInterface(
+                link: groundLink ?? UnconnectedByteLink(), configuration: ground, dispatcher: builder.dispatcher,
+                telemetry: builder.telemetry, events: builder.events)
+            builder.add(groundIf, baseID: Self.groundBaseID)
+            // 50 Hz, between the core group's ticks.
+            builder.add(RateGroup("ground", groundIf), divisor: 2, offset: 1)
+            let topology = try builder.build()
+            sequencer.attach(to: topology)
+            topology.constants = ground.dataLink.dictionaryConstants
+            return topology
         }
     }
+}
+
+extension Topology {
+    /// The topology's ground interface, if it has one.
+    var groundInterface: GroundInterface? { members.lazy.compactMap { $0.component as? GroundInterface }.first }
 }
 
 /// Chooses which topology a subcommand works on.
 struct TopologyOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The flight topology to use.")
     var topology: KnownTopology = .core
+}
+
+/// The ground link's data-link constants. They go into the dictionary (`ComCfg.SpacecraftId`,
+/// `ComCfg.TmFrameFixedSize`), where fprime-gds reads them, so `dict export`, `run` and
+/// `ground` must be given the same ones.
+struct DataLinkOptions: ParsableArguments {
+    @Option(help: "CCSDS spacecraft id of the ground link's frames (0...1023).")
+    var spacecraftId: UInt16 = DataLinkConfiguration.fprimeDefault.spacecraftID
+
+    @Option(help: "Length in bytes of every downlink TM frame.")
+    var tmFrameSize: Int = DataLinkConfiguration.fprimeDefault.tmFrameSize
+
+    var configuration: DataLinkConfiguration {
+        var c = DataLinkConfiguration.fprimeDefault
+        c.spacecraftID = spacecraftId
+        c.tmFrameSize = tmFrameSize
+        return c
+    }
+
+    func validate() throws {
+        guard spacecraftId <= 0x3FF else { throw ValidationError("--spacecraft-id must be in 0...1023, not \(spacecraftId)") }
+        let sizes = (TMFrame.overhead + SpacePacketHeader.size + 1)...TMFrame.maxSize
+        guard sizes.contains(tmFrameSize) else {
+            throw ValidationError("--tm-frame-size must be in \(sizes.lowerBound)...\(sizes.upperBound), not \(tmFrameSize)")
+        }
+    }
 }

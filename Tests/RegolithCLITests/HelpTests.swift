@@ -24,8 +24,86 @@ import Testing
               can                     Dump or send CAN frames on a SocketCAN, SLCAN or simulated bus link.
               simbus                  Run the cross-process simulated CAN bus.
               faults                  Check fault tables against a topology's dictionary.
+              seq                     Check, compile, explain and run mission sequence scripts (.rseq).
+              ground                  Command a running flight software and watch, archive its telemetry and
+                                      events.
+              archive                 Query, export and plot a ground archive.
 
               See 'regolith help <subcommand>' for detailed help.
+            """)
+    }
+
+    @Test func seqHelp() {
+        #expect(RegolithCommand.helpMessage(for: SeqCommand.self, columns: 100) == """
+            OVERVIEW: Check, compile, explain and run mission sequence scripts (.rseq).
+
+            USAGE: regolith seq <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              check                   Check a sequence against the dictionary; print one 'file:line:col: error:
+                                      ...' line per error.
+              compile                 Check a sequence and compile it to a binary for the on-board sequencer.
+              explain                 Print a sequence's timeline and its worst-case duration.
+              run                     Run a sequence on the topology's sequencer in lockstep, faster than real
+                                      time.
+              decompile               Turn a compiled sequence back into script text.
+
+              See 'regolith help seq <subcommand>' for detailed help.
+            """)
+    }
+
+    @Test func seqCheckHelp() {
+        #expect(RegolithCommand.helpMessage(for: SeqCheck.self, columns: 100) == """
+            OVERVIEW: Check a sequence against the dictionary; print one 'file:line:col: error: ...' line per
+            error.
+
+            Exits 0 when the sequence has no errors (warnings are printed but do not fail), 1 otherwise.
+
+            USAGE: regolith seq check [--topology <topology>] [--dictionary <dictionary>] <file>
+
+            ARGUMENTS:
+              <file>                  The sequence script (.rseq).
+
+            OPTIONS:
+              -t, --topology <topology>
+                                      The flight topology to use. (values: core; default: core)
+              -d, --dictionary <dictionary>
+                                      Check against this Regolith JSON dictionary (from 'regolith dict export')
+                                      instead of the topology's.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test func seqRunHelp() {
+        #expect(RegolithCommand.helpMessage(for: SeqRun.self, columns: 100) == """
+            OVERVIEW: Run a sequence on the topology's sequencer in lockstep, faster than real time.
+
+            The script is checked and compiled against the topology's dictionary (a .rseqb file is installed as
+            it is), installed, started with seq.SEQ_RUN, and the topology is stepped until the sequence
+            completes, fails or is cancelled, or --max-seconds of flight time pass. Events are printed as they
+            happen (COMMAND-severity events with --verbose). Exits 0 only when the sequence completed.
+
+            USAGE: regolith seq run [--topology <topology>] [--max-seconds <max-seconds>] [--verbose] <file>
+
+            ARGUMENTS:
+              <file>                  The sequence script (.rseq) or compiled sequence (.rseqb).
+
+            OPTIONS:
+              -t, --topology <topology>
+                                      The flight topology to use. (values: core; default: core)
+              -m, --max-seconds <max-seconds>
+                                      Flight seconds to run at most (default: the worst case plus 60 s).
+              --verbose               Also print COMMAND-severity events (every command dispatched and
+                                      completed).
+              --version               Show the version.
+              -h, --help              Show help information.
+
             """)
     }
 
@@ -35,9 +113,14 @@ import Testing
 
             lockstep steps simulated time as fast as the machine allows (bit-for-bit repeatable); realtime runs
             a dedicated thread on absolute clock_nanosleep deadlines and reports its wake-up lateness, cycle
-            slips and per-rate-group execution times.
+            slips and per-rate-group execution times. --ground connects the ground interface to fprime-gds or
+            `regolith ground` (realtime only): tcp:HOST:PORT connects (fprime-gds listens on
+            tcp:127.0.0.1:50000 by default), listen:[HOST:]PORT listens (on loopback unless HOST is given),
+            serial:PATH[@BAUD] uses a serial port. With --auth-key-file every command must be signed, which
+            fprime-gds cannot do (see docs/ground.md). SIGINT or SIGTERM ends a realtime run early, with its
+            report.
 
-            USAGE: regolith run [--topology <topology>] [--executive <executive>] [--seconds <seconds>] [--fifo <fifo>]
+            USAGE: regolith run [--topology <topology>] [--executive <executive>] [--seconds <seconds>] [--fifo <fifo>] [--ground <ground>] [--spacecraft-id <spacecraft-id>] [--tm-frame-size <tm-frame-size>] [--auth-key-file <auth-key-file>]
 
             OPTIONS:
               -t, --topology <topology>
@@ -47,6 +130,14 @@ import Testing
                                       lockstep)
               -s, --seconds <seconds> Flight seconds to run. (default: 5.0)
               --fifo <fifo>           Ask for SCHED_FIFO at this priority (1-99) with the real-time executive.
+              --ground <ground>       Ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].
+              --spacecraft-id <spacecraft-id>
+                                      CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
+              --tm-frame-size <tm-frame-size>
+                                      Length in bytes of every downlink TM frame. (default: 1024)
+              --auth-key-file <auth-key-file>
+                                      File holding the command authentication key in hex; commands must then be
+                                      signed.
               --version               Show the version.
               -h, --help              Show help information.
 
@@ -61,15 +152,78 @@ import Testing
             which fprime-gds loads (--dictionary). With --format both, --output names a directory that receives
             <Deployment>Dictionary.json and <Deployment>TopologyDictionary.json.
 
-            USAGE: regolith dict export [--topology <topology>] [--format <format>] [--output <output>] [--summary]
+            USAGE: regolith dict export [--topology <topology>] [--spacecraft-id <spacecraft-id>] [--tm-frame-size <tm-frame-size>] [--format <format>] [--output <output>] [--summary]
 
             OPTIONS:
               -t, --topology <topology>
                                       The flight topology to use. (values: core; default: core)
+              --spacecraft-id <spacecraft-id>
+                                      CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
+              --tm-frame-size <tm-frame-size>
+                                      Length in bytes of every downlink TM frame. (default: 1024)
               -f, --format <format>   Output format: regolith, fprime or both. (values: regolith, fprime, both;
                                       default: regolith)
               -o, --output <output>   Output file (a directory with --format both); standard output when absent.
               --summary               Print a one-line summary of the dictionary instead of the JSON.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test func groundHelp() {
+        #expect(RegolithCommand.helpMessage(for: GroundCommand.self, columns: 100) == """
+            OVERVIEW: Command a running flight software and watch, archive its telemetry and events.
+
+            Connects over the ground link (the other end of `regolith run --ground`): tcp:HOST:PORT connects,
+            listen:[HOST:]PORT listens (loopback unless HOST is given), serial:PATH[@BAUD] opens a serial port.
+            Commands (`NAME arg ...`, e.g. `cmdDisp.CMD_NO_OP`) come from --command and from standard input,
+            one per line, and are checked against the dictionary before they are sent. Every downlinked packet
+            is shown and, with --archive, committed to an SQLite archive at least every 100 ms (WAL mode: a
+            killed ground loses nothing committed; read it back with `regolith archive`).
+
+            USAGE: regolith ground [--topology <topology>] [--spacecraft-id <spacecraft-id>] [--tm-frame-size <tm-frame-size>] --link <link> [--dictionary <dictionary>] [--archive <archive>] [--key-file <key-file>] [--command <command> ...] [--seconds <seconds>] [--quiet] [--no-stdin]
+
+            OPTIONS:
+              -t, --topology <topology>
+                                      The flight topology to use. (values: core; default: core)
+              --spacecraft-id <spacecraft-id>
+                                      CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
+              --tm-frame-size <tm-frame-size>
+                                      Length in bytes of every downlink TM frame. (default: 1024)
+              --link <link>           The ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].
+              --dictionary <dictionary>
+                                      The flight build's Regolith JSON dictionary (`regolith dict export`),
+                                      instead of --topology's.
+              --archive <archive>     Archive every packet into this SQLite file (created if absent, appended
+                                      to otherwise).
+              --key-file <key-file>   File holding the command authentication key in hex: sign every command.
+              --command <command>     A command line to send once the link is open (repeatable).
+              --seconds <seconds>     Stop after this many seconds (default: run until SIGINT or SIGTERM).
+              --quiet                 Show events and command results only, not every telemetry sample.
+              --no-stdin              Do not read commands from standard input.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test func archivePlotHelp() {
+        #expect(RegolithCommand.helpMessage(for: ArchivePlot.self, columns: 100) == """
+            OVERVIEW: Plot channels over flight time as an SVG file.
+
+            USAGE: regolith archive plot <file> [--name <name> ...] [--from <from>] [--to <to>] [--limit <limit>] --output <output> [--title <title>]
+
+            ARGUMENTS:
+              <file>                  The archive file.
+
+            OPTIONS:
+              --name <name>           Only packets of this channel or event name (repeatable).
+              --from <from>           Only packets at or after this flight time (s).
+              --to <to>               Only packets at or before this flight time (s).
+              --limit <limit>         At most this many packets.
+              -o, --output <output>   The SVG file to write.
+              --title <title>         The plot's title (default: the channel names).
               --version               Show the version.
               -h, --help              Show help information.
 
@@ -85,6 +239,15 @@ import Testing
         (["run", "--executive", "realtime", "--fifo", "100"], "--fifo must be a priority in 1...99, not 100"),
         (["run", "--fifo", "10"], "--fifo applies to --executive realtime only"),
         (["dict", "export", "--format", "both"], "--format both writes two files: give a directory with --output."),
+        (["run", "--ground", "listen:5000"], "--ground needs --executive realtime (a lockstep run does not keep wall-clock time)"),
+        (["run", "-e", "realtime", "--ground", "udp:1:2"], "invalid link 'udp:1:2': unknown scheme 'udp' (expected tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD])"),
+        (["run", "-e", "realtime", "--ground", "tcp:example.org:1"], "invalid link 'tcp:example.org:1': 'example.org' is not an IPv4 address or localhost (expected tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD])"),
+        (["run", "--auth-key-file", "k"], "--auth-key-file applies to a run with --ground"),
+        (["ground", "--link", "listen:99999"], "invalid link 'listen:99999': port '99999' is not a number in 0...65535 (expected tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD])"),
+        (["archive", "plot", "a.sqlite", "-o", "p.svg"], "name at least one channel with --name"),
+        (["dict", "export", "--spacecraft-id", "1024"], "--spacecraft-id must be in 0...1023, not 1024"),
+        (["run", "--tm-frame-size", "14"], "--tm-frame-size must be in 15...2054, not 14"),
+        (["seq", "run", "--max-seconds", "0", "x.rseq"], "--max-seconds must be in (0, 864000], not 0.0"),
     ])
     func refused(arguments: [String], message: String) {
         #expect(throws: (any Error).self) { try RegolithCommand.parseAsRoot(arguments) }

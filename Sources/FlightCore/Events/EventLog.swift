@@ -178,6 +178,26 @@ public final class EventLog: Component {
         return missed
     }
 
+    /// Like ``read(from:_:)`` but stops after `limit` records, or as soon as `body` returns
+    /// false (that record is not consumed: the cursor stays on it). Returns the records missed
+    /// (overwritten before this consumer read them).
+    @discardableResult
+    public func read(from cursor: inout Cursor, limit: Int, _ body: (Record) -> Bool) -> UInt64 {
+        let oldest = nextSequence - UInt64(stored)
+        var missed: UInt64 = 0
+        if cursor.next < oldest {
+            missed = oldest - cursor.next
+            cursor.next = oldest
+        }
+        var n = 0
+        while cursor.next < nextSequence && n < limit {
+            guard body(ring[Int(cursor.next % UInt64(capacity))]) else { break }
+            cursor.next += 1
+            n += 1
+        }
+        return missed
+    }
+
     /// Records currently in the ring, oldest first (for tests and tools; allocates).
     public var records: [Record] {
         var c = Cursor(next: 0)

@@ -144,6 +144,28 @@ public final class TelemetryStore: Component {
 
     public func slot(_ id: ChannelID) -> Slot? { indexByID[id].map { slots[$0] } }
 
+    /// A bounded, resumable drain for a downlink with limited room: visits channels written
+    /// since their last drain, starting at slot `cursor` and going round once; `body` gets the
+    /// channel's id, type, value and time and returns false when it cannot take it (that
+    /// channel stays pending and `cursor` points at it, so the next call starts there and no
+    /// channel starves). Returns false when it stopped early.
+    @discardableResult
+    public func drainPending(from cursor: inout Int, _ body: (ChannelID, FlightType, FlightValue, FlightTime) -> Bool) -> Bool {
+        let n = slots.count
+        guard n > 0 else { return true }
+        if cursor < 0 || cursor >= n { cursor = 0 }
+        for step in 0..<n {
+            let i = (cursor + step) % n
+            guard slots[i].pending else { continue }
+            guard body(slots[i].id, slots[i].type, slots[i].value, slots[i].time) else {
+                cursor = i
+                return false
+            }
+            slots[i].pending = false
+        }
+        return true
+    }
+
     /// Calls `body` for each channel written since the last drain, in id-registration order,
     /// and marks them drained. This is what a downlink calls.
     public func drainPending(_ body: (ChannelID, FlightValue, FlightTime) -> Void) {

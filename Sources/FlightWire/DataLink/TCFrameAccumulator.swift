@@ -6,7 +6,10 @@
 /// virtual channel ids, a length of at least 7) and ends where its length says; its CRC must
 /// match. Anything else is skipped one byte at a time, like fprime-gds's own deframers do, so
 /// the accumulator resynchronises after garbage, a lost byte or a corrupted frame. Each
-/// skipped byte run and rejected frame is counted by reason.
+/// skipped byte run and rejected frame is counted by reason. fprime-gds's `ip` adapter also
+/// writes a keep-alive (`sitting well`, 12 bytes) every half second; where a frame could
+/// start, those bytes are recognised and skipped as a keep-alive (counted apart), not as
+/// garbage. (They cannot be mistaken for a frame: 's' has version bits 01.)
 ///
 /// Bytes are kept in one buffer allocated at init (twice the largest TC frame); `ingest`
 /// never allocates. Bytes that do not fit (the caller outran processing) are counted and
@@ -20,7 +23,12 @@ public struct TCFrameAccumulator {
         public var crcMismatches = 0
         /// Bytes dropped because the buffer was full.
         public var overflowBytes = 0
+        /// fprime-gds keep-alives skipped (not counted in ``bytesSkipped``).
+        public var keepAlives = 0
     }
+
+    /// What fprime-gds's `IpAdapter.KEEPALIVE_DATA` sends between frames.
+    public static let keepAlive: [UInt8] = Array("sitting well".utf8)
 
     public let spacecraftID: UInt16
     public let virtualChannelID: UInt8
@@ -62,6 +70,24 @@ public struct TCFrameAccumulator {
         }
     }
 
+    /// Drops the bytes held (counted as skipped): for a new connection, whose stream must not
+    /// continue the old one's partial frame.
+    public mutating func reset() {
+        counts.bytesSkipped += end - start
+        start = 0
+        end = 0
+    }
+
+    /// Skips one held byte and scans again: for when a plausible header (possibly garbage)
+    /// claims more bytes than have come for a while, so that a real frame behind it is not
+    /// held up until the stream happens to supply the claimed length.
+    public mutating func resynchronize(deliver: (TCFrame) -> Void) {
+        guard end > start else { return }
+        counts.bytesSkipped += 1
+        start += 1
+        scan(deliver: deliver)
+    }
+
     mutating func compact() {
         guard start > 0 else { return }
         let (s, e) = (start, end)
@@ -84,7 +110,16 @@ public struct TCFrameAccumulator {
                 let spare = (w1 >> 10) & 0b11
                 guard version == 0, spare == 0, w1 & 0x3FF == spacecraftID, UInt8(truncatingIfNeeded: w2 >> 10) == virtualChannelID,
                     length > TCFrame.overhead
-                else { return 0 }  // not a frame start: skip one byte
+                else {
+                    // Not a frame start: a keep-alive (or the start of one), else skip one byte.
+                    let k = Self.keepAlive
+                    let n = min(window.count, k.count)
+                    var i = 0
+                    while i < n && window[i] == k[i] { i += 1 }
+                    if i == k.count { return -2 }
+                    if i == window.count { return nil }  // a keep-alive's first bytes: wait
+                    return 0
+                }
                 guard length <= window.count else { return nil }  // wait for more bytes
                 guard let frame = try? TCFrame.decode(UnsafeRawBufferPointer(rebasing: window[0..<length])) else {
                     return -1  // CRC mismatch: skip one byte
@@ -97,6 +132,9 @@ public struct TCFrameAccumulator {
             case 0:
                 counts.bytesSkipped += 1
                 start += 1
+            case -2:
+                counts.keepAlives += 1
+                start += Self.keepAlive.count
             case -1:
                 counts.crcMismatches += 1
                 counts.bytesSkipped += 1

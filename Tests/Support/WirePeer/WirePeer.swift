@@ -42,6 +42,9 @@ struct Peer {
         case "tm-decode": try tmDecode(a, &out)
         case "fp-command", "fp-telemetry", "fp-event": try fpEncode(String(cmd), a, &out)
         case "fp-decode": try fpDecode(a, &out)
+        // Ground link: command authentication's hash and MAC.
+        case "sha256": out.append(SHA256.hash(try data(a.first)).description)
+        case "hmac": out.append(HMACSHA256(key: try data(a.first)).authenticate(try data(a.dropFirst().first)).description)
         case "can-plan": canPlan(&out)
         case "can-encode": try canEncode(a, &out)
         case "isotp-open": try isotpOpen(a, &out)

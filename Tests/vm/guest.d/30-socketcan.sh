@@ -35,7 +35,7 @@ if [ "${REGOLITH_SOCKETCAN_ONLY:-}" != bench ]; then
 # --- the Swift suite: each @Test counts as one check -----------------------------------
 swift_suite() {
   [ -x "$tests" ] || { fail "no test bundle at $tests (swift build --build-tests on the host)"; return; }
-  REGOLITH_IN_VM=1 timeout 600 "$tests" --testing-library swift-testing --filter SocketCANVMTests \
+  REGOLITH_IN_VM=1 timeout 900 "$tests" --testing-library swift-testing --filter SocketCANVMTests \
     > "$(dirname "$results")/socketcan-swift.log" 2>&1
   local rc=$?
   cp "$(dirname "$results")/socketcan-swift.log" "$work/swift.log"
