@@ -72,6 +72,11 @@ import Testing
         #expect(abs(nav.north - 0.6) < 1e-12)
         nav.updateVisualOdometry(forward: .nan, left: 0, valid: true)
         #expect(nav.slipMeasurements == 1)
+        // A fix far longer than the wheels turned is a bad feature match: rejected, counted.
+        nav.updateEncoders(ticks: Self.ticks(left: whole + half, right: whole + half), valid: true, imuValid: true)
+        nav.updateVisualOdometry(forward: 1e300, left: 0, valid: true)
+        #expect(nav.visualRejected == 1 && nav.slipMeasurements == 1)
+        #expect(abs(nav.north - 1.1) < 0.01)
     }
 }
 

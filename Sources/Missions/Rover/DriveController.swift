@@ -249,6 +249,12 @@ public struct DriveController: Sendable {
     public mutating func update(_ input: Inputs) -> WheelDemand {
         let t = input.time
         let c = configuration
+        // The time must be a number, or no timeout can be judged: stop.
+        guard t.isFinite, input.lastGroundContact.isFinite || input.lastGroundContact == -.infinity else {
+            if isMoving { halt(.sensorsInvalid, wheel: -1) }
+            demand = .stop
+            return demand
+        }
         stillCycles = demand.isStill ? stillCycles + 1 : 0
         // Navigation: attitude first (the heading the wheels' travel is laid along), then
         // the encoders, then visual odometry.
@@ -426,10 +432,8 @@ public struct DriveController: Sendable {
 
     func headingError(to target: SIMD2<Double>) -> Double {
         let d = target - position
-        var e = atan2(d.x, d.y) - navigation.heading
-        while e > .pi { e -= 2 * .pi }
-        while e < -.pi { e += 2 * .pi }
-        return e
+        // One remainder, not a loop: bounded whatever the heading.
+        return remainder(atan2(d.x, d.y) - navigation.heading, 2 * .pi)
     }
 
     mutating func beginLeg() {

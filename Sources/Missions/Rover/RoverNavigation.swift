@@ -17,6 +17,8 @@
 ///   that fix) replaces the wheels' displacement over the same interval, since it sees the
 ///   true motion, and gives the slip: `1 - visual distance / wheel distance`, judged only
 ///   over intervals where the wheels travelled at least ``Configuration/minSlipDistance``.
+///   A fix longer than the wheels' travel (+10 % + 2 cm) is rejected and counted
+///   (``visualRejected``): slip only shortens the true motion.
 ///   Without visual odometry, slip is measured in turns from the gyro: `1 - gyro heading
 ///   change / wheel heading change`.
 ///
@@ -38,11 +40,21 @@ public struct RoverNavigation: Sendable {
         public var minSlipTurn: Double
         /// Samples averaged for the gyro bias at most (older ones fade: the bias drifts).
         public var biasWindow: Int
+        /// An IMU sample with a heading rate over this (rad/s) is implausible for a rover and
+        /// skipped as invalid (as is a roll or pitch over 90 deg, or any non-number).
+        public var maxHeadingRate: Double
+        /// A visual-odometry fix longer than the wheels' travel times (1 + tolerance) plus the
+        /// floor (m) is rejected.
+        public var visualTolerance: Double
+        public var visualFloor: Double
 
         public init(
             geometry: RoverGeometry, maxTicksPerSample: Int? = nil, minSlipDistance: Double = 0.03, slipGain: Double = 0.5,
-            minSlipTurn: Double = 0.05, biasWindow: Int = 3_000
+            minSlipTurn: Double = 0.05, biasWindow: Int = 3_000, visualTolerance: Double = 0.1, visualFloor: Double = 0.02, maxHeadingRate: Double = 1
         ) {
+            self.maxHeadingRate = maxHeadingRate
+            self.visualTolerance = visualTolerance
+            self.visualFloor = visualFloor
             self.geometry = geometry
             self.maxTicksPerSample = maxTicksPerSample ?? geometry.ticksPerRevolution
             self.minSlipDistance = minSlipDistance
@@ -75,6 +87,8 @@ public struct RoverNavigation: Sendable {
     public private(set) var lastSideTravel = (left: 0.0, right: 0.0)
     /// Counts: encoder samples used, encoder glitches rejected, invalid samples skipped.
     public private(set) var encoderSamples = 0, encoderGlitches = 0, invalidSamples = 0
+    /// Visual-odometry fixes rejected as longer than the wheels' travel allows.
+    public private(set) var visualRejected = 0
     /// Encoder ticks of the last sample (nil before the first).
     public private(set) var lastTicks: WheelSet<Int>?
     /// Since the last visual-odometry fix: the pose at the fix and the wheels' horizontal
@@ -148,7 +162,7 @@ public struct RoverNavigation: Sendable {
     /// One IMU/inclinometer sample. `stationary`: the rover is commanded still and its wheels
     /// did not move, so the true heading rate is 0 and the sample calibrates the gyro.
     public mutating func updateIMU(roll: Double, pitch: Double, headingRate: Double, time: Double, valid: Bool, stationary: Bool) {
-        guard valid, roll.isFinite, pitch.isFinite, headingRate.isFinite else {
+        guard valid, abs(roll) <= .pi / 2, abs(pitch) <= .pi / 2, abs(headingRate) <= configuration.maxHeadingRate else {
             invalidSamples += 1
             lastIMUTime = nil
             return
@@ -179,6 +193,15 @@ public struct RoverNavigation: Sendable {
             return
         }
         let visual = (forward * forward + left * left).squareRoot()
+        // Slip only ever shortens the true motion: a fix much longer than the wheels' travel
+        // is a bad match of features, not motion. Rejected and counted; the wheels' travel
+        // stands and the next fix starts from here.
+        guard visual <= wheelTravelSinceFix * (1 + configuration.visualTolerance) + configuration.visualFloor else {
+            visualRejected += 1
+            fix = (east, north, heading)
+            wheelTravelSinceFix = 0
+            return
+        }
         if wheelTravelSinceFix >= configuration.minSlipDistance {
             measureSlip(1 - visual / wheelTravelSinceFix)
         }
