@@ -70,12 +70,18 @@ let package = Package(
             name: "Ground",
             dependencies: ["FlightCore", "FlightWire", "FlightHAL", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // The lockstep harness: joins the flight software (Missions) and the simulator through
+        // device links only. Used by the CLI and the tests, never by flight code.
+        .target(
+            name: "MissionHarness",
+            dependencies: ["Missions", "Simulator", "Configuration", "FlightHAL", "FlightCore", "Devices"],
+            swiftSettings: strict),
         // The CLI: subcommands in a library so tests can check parsing and help text.
         .target(
             name: "RegolithCLI",
             dependencies: [
                 "FlightCore", "FlightWire", "FlightHAL", "Configuration", "Devices", "Simulator",
-                "Sequencing", "Missions", "Ground",
+                "Sequencing", "Missions", "Ground", "MissionHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -87,6 +93,7 @@ let package = Package(
         .testTarget(name: "FlightHALTests", dependencies: ["FlightHAL", "FlightWire"], swiftSettings: strict),
         // Missions' tests join the flight apps to the simulator (as the lockstep harness does).
         .testTarget(name: "MissionsTests", dependencies: ["Missions", "Simulator"], swiftSettings: strict),
+        .testTarget(name: "MissionHarnessTests", dependencies: ["MissionHarness", "Missions", "Simulator"], swiftSettings: strict),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "FlightHAL", "FlightWire"], swiftSettings: strict),
 
         // Wire formats: fuzz targets and test peers

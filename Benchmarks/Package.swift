@@ -98,6 +98,22 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Device drivers: a lander's and a rover's drivers ticking against their emulators
+        // (docs/performance.md, "Device drivers")
+        .executableTarget(
+            name: "DriverBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Missions", package: "Regolith"),
+                .product(name: "Simulator", package: "Regolith"),
+                .product(name: "Devices", package: "Regolith"),
+                .product(name: "FlightHAL", package: "Regolith"),
+                .product(name: "FlightCore", package: "Regolith"),
+            ],
+            path: "Benchmarks/DriverBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Rover flight software: the drive's cycle and route planning (docs/performance.md,
         // "Rover flight software")
         .executableTarget(

@@ -14,7 +14,7 @@ extension Scenario {
         return try load(document)
     }
 
-    static let landerDevices: [FaultDevice] = [.imu, .altimeter, .engine, .legs, .power]
+    static let landerDevices: [FaultDevice] = [.imu, .altimeter, .engine, .attitude, .legs, .power]
     static let roverDevices: [FaultDevice] = [.wheels, .roverIMU, .hazard, .power]
     static let landerOnly = ["altitude-step", "thrust-loss", "thrust-dispersion", "engine-failure"]
     static let roverOnly = ["wheel-stall", "slip-patch", "motor-over-current"]

@@ -106,7 +106,7 @@ public struct Condition: Hashable, Sendable, CustomStringConvertible {
 
 /// A sensor or device named in a scenario (the board's device names).
 public enum FaultDevice: String, Hashable, Sendable, CaseIterable {
-    case imu, altimeter, engine, legs, power, wheels, roverIMU = "rover-imu", hazard
+    case imu, altimeter, engine, attitude, legs, power, wheels, roverIMU = "rover-imu", hazard
 }
 
 /// What goes wrong.

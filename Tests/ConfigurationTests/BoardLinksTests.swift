@@ -36,8 +36,14 @@ struct BoardLinksTests {
             Issue.record("imu is not a byte link"); return
         }
         var got: [UInt8] = []
-        for _ in 0..<500 where got.count < 4 {
-            if got.isEmpty { _ = simIMU.writeAll([1, 2, 3, 4]) }
+        // The PTY's far end is open once the flight side's SerialPort has opened the link.
+        var written = 0
+        for _ in 0..<500 where written == 0 {
+            written = simIMU.writeAll([1, 2, 3, 4])
+            if written == 0 { Syscall.sleep(milliseconds: 2) }
+        }
+        #expect(written == 4)
+        for _ in 0..<2000 where got.count < 4 {
             var buf = [UInt8](repeating: 0, count: 16)
             let n = buf.withUnsafeMutableBytes { fswIMU.read(into: $0) }
             got += buf[0..<n]

@@ -49,6 +49,8 @@ public final class DeviceEndpoint {
         /// Rejected frames by reason.
         public var rejections = RejectionCounts()
 
+        public init() {}
+
         public var rejected: Int { rejections.total }
     }
 
@@ -119,11 +121,12 @@ public final class DeviceEndpoint {
         }
     }
 
-    /// Counters, framing rejections of the serial binding included.
+    /// Counters, framing rejections of the serial binding included. Allocation-free, so a
+    /// driver may read it on every tick.
     public var counts: Counts {
         var c = stored
         c.rejections = decoder.rejections
-        for reason in DeviceRejection.allCases { c.rejections.add(reason, stored.rejections[reason]) }
+        c.rejections.add(stored.rejections)
         return c
     }
 

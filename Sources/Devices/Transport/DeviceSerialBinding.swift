@@ -106,8 +106,19 @@ public struct RejectionCounts: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// All rejections.
-    public var total: Int { DeviceRejection.allCases.reduce(0) { $0 + self[$1] } }
+    /// All rejections (summed field by field: no array, so no allocation on a tick path).
+    public var total: Int {
+        let c = counts
+        return c.0 &+ c.1 &+ c.2 &+ c.3 &+ c.4 &+ c.5 &+ c.6 &+ c.7 &+ c.8
+    }
+
+    /// Adds every count of `other` (allocation-free).
+    mutating func add(_ other: RejectionCounts) {
+        let o = other.counts
+        counts = (
+            counts.0 &+ o.0, counts.1 &+ o.1, counts.2 &+ o.2, counts.3 &+ o.3, counts.4 &+ o.4,
+            counts.5 &+ o.5, counts.6 &+ o.6, counts.7 &+ o.7, counts.8 &+ o.8)
+    }
 
     public static func == (a: Self, b: Self) -> Bool { DeviceRejection.allCases.allSatisfy { a[$0] == b[$0] } }
 

@@ -130,6 +130,26 @@ public final class SimulatedFrameBus: Sendable {
         }
     }
 
+    /// Takes every node bus-off now, as a bus fault (a short between CAN-H and CAN-L, a
+    /// babbling node) does to every controller on it: each node gets a `CAN_ERR_BUSOFF` error
+    /// frame, its sends are refused and it receives nothing, until ``recoverFromBusOff()`` or
+    /// its own `restart()`. For fault scenarios (the simulator's `can-bus-off`).
+    public func goBusOff() {
+        state.withLock { s in
+            for node in s.nodes where node.condition != .busOff {
+                node.setCondition(.busOff, recoverAt: 0)
+                node.deliver(Self.errorFrame(Self.canErrBusOff, stamp: stamp(s)), isError: true)
+            }
+        }
+    }
+
+    /// Restarts every bus-off node (each gets a `CAN_ERR_RESTARTED` error frame).
+    public func recoverFromBusOff() {
+        state.withLock { s in
+            for node in s.nodes where node.condition == .busOff { recover(node, &s) }
+        }
+    }
+
     /// Restarts a bus-off node's controller now. Called by the node.
     func restart(_ node: SimulatedFrameLink) {
         state.withLock { s in
@@ -255,6 +275,9 @@ public final class SimulatedFrameLink: FrameLink {
     /// it recovers at once and receives a `CAN_ERR_RESTARTED` error frame. Does nothing when
     /// the node is not bus-off.
     public func restart() { bus.restart(self) }
+
+    /// The bus this node is on.
+    public var simulatedBus: SimulatedFrameBus { bus }
 
     var condition: Condition { Condition(rawValue: conditionRaw.load(ordering: .acquiring)) ?? .ok }
     var recoverAt: UInt64 { recoverAtStep.load(ordering: .relaxed) }

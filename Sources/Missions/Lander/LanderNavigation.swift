@@ -33,9 +33,15 @@ public struct LanderNavigation: Sendable {
         public var velocityGateFraction = 0.05
         /// Seconds of mutually consistent rejected measurements after which they are believed.
         public var reacquireAfter = 3.0
-        /// Alpha-beta gains of the radial channel per accepted altitude measurement.
-        public var altitudeGain = 0.25
-        public var altitudeRateGain = 0.05
+        /// Gain of an accepted altitude measurement on the radial position (20 Hz: a 1 s time
+        /// constant). The altimeter measures height above the *local ground*, which differs
+        /// from the reference sphere by the terrain along the track, so it corrects position
+        /// only: feeding its innovations into velocity (an alpha-beta filter) turns terrain
+        /// relief into velocity errors of tens of m/s (seen in the closed loop). Velocity comes
+        /// from the velocimeter.
+        public var altitudeGain = 0.05
+        /// Velocity correction per accepted altitude measurement (1/s); 0 by default, see above.
+        public var altitudeRateGain = 0.0
         /// Gain of an accepted velocity measurement.
         public var velocityGain = 0.2
 

@@ -1,0 +1,203 @@
+public import Configuration
+public import FlightCore
+public import FlightHAL
+public import Missions
+public import Simulator
+import Devices
+
+/// The lander's powered descent, flight software and simulator joined in one lockstep loop
+/// on the in-process simulated links (`Boards/sim.yaml`): each physics step (1 kHz) the rig
+/// steps the world and the device emulators; every tenth the flight software's executive
+/// ticks (100 Hz). Deterministic from the seed. This is the only place (with the CLI and the
+/// tests) where the flight software and the simulator meet, and they meet through device
+/// links only.
+public final class LanderMission {
+    public enum Vehicle: String, Sendable, CaseIterable {
+        case changE = "change", apolloLM = "apollo"
+    }
+
+    public struct Options: Sendable {
+        public var vehicle: Vehicle = .changE
+        public var seed: UInt64 = 1
+        public var scenario: Scenario?
+        /// Stop after this much simulated time (s).
+        public var maxTime: Double = 1_100
+        /// When the descent is commanded (s): the drivers need a few samples first.
+        public var startAt: Double = 2
+        /// Seconds between log records.
+        public var logInterval: Double = 1
+        public init() {}
+    }
+
+    /// One line of the run's log (truth, and what the flight software believed).
+    public struct Record: Sendable {
+        public var time: Double
+        public var phase: DescentPhase
+        public var altitude: Double
+        public var verticalSpeed: Double
+        public var horizontalSpeed: Double
+        public var navAltitude: Double
+        /// True height of the feet above the reference sphere (what navigation estimates
+        /// before the altimeter ties it to the ground).
+        public var sphereAltitude: Double
+        public var thrust: Double
+        public var propellantUsed: Double
+        public var distanceToSite: Double
+    }
+
+    public let options: Options
+    public let rig: LanderRig
+    public let flight: LanderFlightSoftware
+    public let executive: LockstepExecutive
+    public private(set) var log: [Record] = []
+
+    /// How the run ended, for reports and tests.
+    public struct Outcome: Sendable {
+        public var touchdown: Touchdown?
+        public var finalPhase: DescentPhase
+        public var deltaV: Double
+        public var propellantUsed: Double
+        public var distanceToSite: Double
+        /// Inside ACCEPTANCE.md's touchdown envelope: vertical <= 3.05 m/s, horizontal <=
+        /// 1.22 m/s, tilt <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg.
+        public var insideEnvelope: Bool {
+            guard let t = touchdown else { return false }
+            return t.verticalSpeed <= 3.05 && t.horizontalSpeed <= 1.22 && t.tilt <= 6 * Double.pi / 180
+                && t.angularRate < 2 * Double.pi / 180 && t.slope <= 12 * Double.pi / 180
+        }
+    }
+
+    public var outcome: Outcome {
+        let truth = rig.truth
+        return Outcome(
+            touchdown: rig.world.touchdown, finalPhase: flight.descent.phase, deltaV: deltaV,
+            propellantUsed: truth.propellantUsed, distanceToSite: truth.distanceToSite)
+    }
+    public private(set) var commandResponses: [(name: String, response: CommandResponse)] = []
+    let bus: SimulatedFrameBus
+    public let dictionary: FlightDictionary
+    let physicsPerTick: Int
+    private var started = false
+
+    public init(options: Options = Options()) throws {
+        self.options = options
+        let vehicle: LanderVehicle = options.vehicle == .changE ? .changE : .apolloLM
+        var rigConfiguration = LanderRig.Configuration.descent(
+            seed: options.scenario?.seed ?? options.seed, vehicle: vehicle,
+            altitude: options.vehicle == .changE ? 15_000 : 15_231,
+            speed: options.vehicle == .changE ? 1_692 : 1_694.6,
+            upRange: options.vehicle == .changE ? LanderPlans.changEDownRange : LanderPlans.apollo11DownRange)
+        rigConfiguration.world.dt = 0.001
+
+        // In-process links: byte devices on byte-link pairs, CAN devices on one simulated bus.
+        bus = SimulatedFrameBus(name: "landerCAN", supportsFD: false)
+        var flightLinks: [String: DeviceEndpoint.Link] = [:]
+        var simLinks: [String: DeviceLink] = [:]
+        for device in LanderFlightSoftware.devices {
+            switch device {
+            case "imu", "altimeter", "power":
+                let (f, s) = SimulatedByteLink.pair("fsw-\(device)", "sim-\(device)", capacity: 16_384)
+                flightLinks[device] = .bytes(f)
+                simLinks[device] = .bytes(s)
+            default:
+                flightLinks[device] = .frames(bus.attach("fsw-\(device)", queueCapacity: 512))
+                simLinks[device] = .frames(bus.attach("sim-\(device)", queueCapacity: 512))
+            }
+        }
+        rig = LanderRig(rigConfiguration, links: simLinks)
+        if let scenario = options.scenario { rig.run(scenario) }
+
+        // The flight software's knowledge: the site, the plan, the vehicle; the state vector
+        // is uplinked below (navigation starts from the truth at t = 0, as after a ground
+        // state-vector update).
+        let start = rigConfiguration.world.start
+        let site = LandingSite.changE3
+        let plan = options.vehicle == .changE ? LanderPlans.changE : LanderPlans.apollo11
+        var navigation = LanderNavigation.Configuration(beams: LanderFlightSoftware.Configuration.landerBeams)
+        // The site's radius as the mission knows it (from the maps): the sphere plus the
+        // terrain's height at the site.
+        navigation.referenceRadius = site.radius + rig.world.terrain.height(x: 0, y: 0)
+        let configuration = LanderFlightSoftware.Configuration(
+            vehicle: .init(minThrust: vehicle.minThrust, maxThrust: vehicle.maxThrust, maxContinuousThrust: vehicle.maxContinuousThrust),
+            plan: plan, site: Self.simd(site.position) * (navigation.referenceRadius / site.radius), approachFrom: Self.simd(start.position), navigation: navigation,
+            exhaustVelocity: vehicle.exhaustVelocity, legHeight: vehicle.legHeight, ratedThrust: vehicle.maxThrust)
+        flight = try LanderFlightSoftware(links: flightLinks, configuration: configuration)
+        executive = flight.topology.lockstep()
+        dictionary = flight.topology.dictionary()
+        physicsPerTick = Int((executive.period.seconds / rigConfiguration.world.dt).rounded())
+        let q = rig.world.attitude.attitude
+        flight.navigator.initialize(
+            position: Self.simd(start.position), velocity: Self.simd(start.velocity),
+            attitude: Quaternion(w: q.w, v: SIMD3(q.x, q.y, q.z)), mass: vehicle.initialMass, at: .zero)
+        log.reserveCapacity(Int(options.maxTime / options.logInterval) + 2)
+    }
+
+    static func simd(_ v: Vector3) -> SIMD3<Double> { SIMD3(v.x, v.y, v.z) }
+
+    /// Sends a command by name through the dispatcher, as the ground would.
+    @discardableResult
+    public func command(_ name: String, _ arguments: [ArgumentValue] = []) -> CommandResponse {
+        guard let opcode = flight.topology.opcode(name) else {
+            commandResponses.append((name, .invalidOpcode))
+            return .invalidOpcode
+        }
+        let definition = dictionary.command(named: name)
+        let bytes = definition.flatMap { CommandArguments.encode(arguments, as: $0.arguments) } ?? []
+        let response = flight.topology.dispatcher.dispatch(CommandPacket(opcode: opcode, arguments: bytes, source: .ground)) ?? .ok
+        commandResponses.append((name, response))
+        return response
+    }
+
+    /// Runs `seconds` of simulated time (commanding the descent at `startAt`), without the log.
+    public func runFor(seconds: Double) {
+        let end = rig.time + seconds
+        while rig.time < end - 1e-9 { tick() }
+    }
+
+    /// Delta-v the engine gave (integral of thrust over mass, m/s).
+    public private(set) var deltaV = 0.0
+
+    func tick() {
+        for _ in 0..<physicsPerTick {
+            let s = rig.world.state
+            if s.mass > 0 { deltaV += s.thrust / s.mass * rig.world.dt }
+            rig.step()
+        }
+        bus.advance()
+        executive.step()
+        if !started, rig.time >= options.startAt {
+            started = true
+            if let startOpcode = flight.topology.opcode("descent.START_DESCENT") {
+                command("cmdDisp.ARM", [.value(.u32(startOpcode.rawValue))])
+            }
+            command("descent.START_DESCENT")
+        }
+    }
+
+    /// Runs until landed (and settled 2 s), aborted on the ground, or `maxTime`.
+    public func run() {
+        var nextLog = 0.0
+        var landedAt: Double?
+        while rig.time < options.maxTime {
+            tick()
+            let t = rig.time
+            if t >= nextLog {
+                nextLog += options.logInterval
+                record()
+            }
+            if rig.world.touchdown != nil, landedAt == nil { landedAt = t }
+            if let l = landedAt, t - l > 2 { break }
+        }
+        record()
+    }
+
+    func record() {
+        let truth = rig.truth
+        let n = flight.navigator.latest
+        log.append(Record(
+            time: truth.time, phase: flight.descent.phase, altitude: truth.altitude, verticalSpeed: truth.verticalSpeed,
+            horizontalSpeed: truth.horizontalSpeed, navAltitude: n.altitude - rig.configuration.world.vehicle.legHeight,
+            sphereAltitude: truth.state.position.length - LandingSite.changE3.radius - rig.configuration.world.vehicle.legHeight,
+            thrust: truth.thrust, propellantUsed: truth.propellantUsed, distanceToSite: truth.distanceToSite))
+    }
+}

@@ -1,0 +1,250 @@
+public import FlightCore
+
+/// The lander's descent as a component: arming checks, the phases of ``DescentController``
+/// as telemetry and events, the engine and attitude demands, and delta-v burns.
+///
+/// Commands:
+/// - `START_DESCENT` (hazardous: needs ARM): runs the arming checks (the IM-1 lesson: every
+///   sensor the descent depends on must answer, valid, before ignition) and, if all pass,
+///   starts the braking phase; otherwise refuses (EXECUTION_ERROR) with an event naming the
+///   first device that failed.
+/// - `ABORT_DESCENT`: engine shut down and safe, attitude held.
+/// - `EXECUTE_BURN dv duration` (hazardous): a burn along the present thrust axis ended on
+///   the measured delta-v, with a 10 % time backstop, refused when the IMU is not valid
+///   (the Luna 25 lesson, ``DeltaVBurn``).
+///
+/// Ignition waits until the attitude unit reports the thrust axis within IGNITION_POINTING
+/// of the guidance direction (at most 60 s), so the first seconds of thrust do not push the
+/// wrong way.
+public final class DescentManager: Component {
+    public enum Command: UInt32 { case startDescent = 0, abortDescent = 1, executeBurn = 2 }
+    public enum Channel: UInt32 {
+        case phase = 0, timeToGo, thrustDemand, saturations, lateralMoves, burnDeltaV, burnActive, armingFailures, ignited
+    }
+    public enum Event: UInt32 {
+        case phaseChanged = 0, armingCheckFailed, armingPassed, aborted, burnRefused, burnStarted, burnEnded, landed, saturated
+    }
+    public enum Parameter: UInt32 { case ignitionPointing = 0 }
+
+    /// A device the arming checks look at, and how to read its health now.
+    public struct ArmedDevice {
+        public var name: String
+        public var health: () -> UInt8
+        public init(name: String, health: @escaping () -> UInt8) {
+            self.name = name
+            self.health = health
+        }
+    }
+
+    public let name: String
+    public var ports = ComponentPorts.unwired
+    public private(set) var controller: DescentController
+    public let legHeight: Double
+    private let navigation: Subscription<NavigationSolution>
+    private let legs: Subscription<LegContactSample>
+    private let attitudeStatus: Subscription<AttitudeStatusSample>
+    private let engineDemand: Topic<EngineThrustDemand>
+    private let attitudeDemand: Topic<AttitudeDemand>
+    private let armedDevices: [ArmedDevice]
+    private var nav = NavigationSolution()
+    private var contacts = 0
+    private var pointingError = Double.pi
+    private var startTime: FlightTime?
+    public private(set) var ignited = false
+    private var lastPhase = DescentPhase.standby
+    private var armingFailures: UInt32 = 0
+    private var saturations: UInt32 = 0
+    private var lastThrust = 0.0
+    private var ignitionPointing = 10.0 * Double.pi / 180
+    /// Gravitational parameter of the Moon (m^3/s^2), for guidance's gravity.
+    public var gm = 4.902_8e12
+    private var burn: DeltaVBurn?
+    /// Every phase change: (flight time s, phase). For reports; bounded by the phase count.
+    public private(set) var phaseLog: [(time: Double, phase: DescentPhase)] = []
+
+    public init(
+        name: String = "descent", controller: DescentController, legHeight: Double,
+        landerTopics: LanderTopics, appTopics: LanderAppTopics, armedDevices: [ArmedDevice]
+    ) throws(TopologyError) {
+        self.name = name
+        self.controller = controller
+        self.legHeight = legHeight
+        navigation = try appTopics.navigation.subscribe(name, capacity: 1, policy: .keepLatest)
+        legs = try landerTopics.legContact.subscribe(name, capacity: 1, policy: .keepLatest)
+        attitudeStatus = try appTopics.attitudeStatus.subscribe(name, capacity: 1, policy: .keepLatest)
+        engineDemand = landerTopics.engineDemand
+        attitudeDemand = appTopics.attitudeDemand
+        self.armedDevices = armedDevices
+        phaseLog.reserveCapacity(4 * DescentPhase.allCases.count)
+    }
+
+    public var phase: DescentPhase { controller.phase }
+
+    public var definition: ComponentDefinition {
+        let phase = FlightType.enumeration(Self.phaseType)
+        return ComponentDefinition(
+            kind: "DescentManager",
+            summary: "Powered descent: arming checks, P63/P64 quadratic guidance, hover with hazard assessment, terminal descent, cut-off, landed when contact, IMU and altitude agree; delta-v burns",
+            commands: [
+                CommandDefinition(Command.startDescent.rawValue, "START_DESCENT", hazardous: true, summary: "Run the arming checks and, if every device passes, start the powered descent"),
+                CommandDefinition(Command.abortDescent.rawValue, "ABORT_DESCENT", summary: "Shut the engine down, hold attitude"),
+                CommandDefinition(
+                    Command.executeBurn.rawValue, "EXECUTE_BURN",
+                    arguments: [
+                        .init("deltaV", .f64, range: 0.01...500, units: "m/s", summary: "Velocity to add along the present thrust axis"),
+                        .init("duration", .f64, range: 0.1...1000, units: "s", summary: "Planned duration (the backstop is 10 % more)"),
+                    ],
+                    hazardous: true, summary: "A burn ended on the IMU's measured delta-v; refused without a valid IMU"),
+            ],
+            channels: [
+                ChannelDefinition(Channel.phase.rawValue, "Phase", phase, update: .onChange),
+                ChannelDefinition(Channel.timeToGo.rawValue, "TimeToGo", .f64, units: "s"),
+                ChannelDefinition(Channel.thrustDemand.rawValue, "ThrustDemand", .f64, units: "N"),
+                ChannelDefinition(Channel.saturations.rawValue, "Saturations", .u32, update: .onChange, summary: "Guidance cycles whose thrust demand was outside the throttle range"),
+                ChannelDefinition(Channel.lateralMoves.rawValue, "LateralMoves", .u32, update: .onChange),
+                ChannelDefinition(Channel.burnDeltaV.rawValue, "BurnDeltaV", .f64, units: "m/s"),
+                ChannelDefinition(Channel.burnActive.rawValue, "BurnActive", .bool, update: .onChange),
+                ChannelDefinition(Channel.armingFailures.rawValue, "ArmingFailures", .u32, update: .onChange),
+                ChannelDefinition(Channel.ignited.rawValue, "Ignited", .bool, update: .onChange),
+            ],
+            events: [
+                EventDefinition(Event.phaseChanged.rawValue, "PhaseChanged", .activityHigh, arguments: [.init("phase", phase), .init("altitude", .f64, units: "m")], format: "Descent phase {} at {} m"),
+                EventDefinition(Event.armingCheckFailed.rawValue, "ArmingCheckFailed", .warningHigh, arguments: [.init("device", .enumeration(deviceType)), .init("health", .enumeration(DeviceHealth.enumType))], format: "Arming check failed: {} is {}; descent not started"),
+                EventDefinition(Event.armingPassed.rawValue, "ArmingChecksPassed", .activityHigh, format: "Every device passed the arming checks"),
+                EventDefinition(Event.aborted.rawValue, "DescentAborted", .warningHigh, arguments: [.init("altitude", .f64, units: "m")], format: "Descent aborted at {} m: engine shut down"),
+                EventDefinition(Event.burnRefused.rawValue, "BurnRefused", .warningHigh, format: "Burn refused: its cut-off sensor (the IMU) is not valid"),
+                EventDefinition(Event.burnStarted.rawValue, "BurnStarted", .activityHigh, arguments: [.init("deltaV", .f64, units: "m/s")], format: "Burn of {} m/s started"),
+                EventDefinition(Event.burnEnded.rawValue, "BurnEnded", .activityHigh, arguments: [.init("how", .i32), .init("deltaV", .f64, units: "m/s"), .init("elapsed", .f64, units: "s")], format: "Burn ended ({}: 0 delta-v, 1 backstop, 2 IMU lost) at {} m/s after {} s"),
+                EventDefinition(Event.landed.rawValue, "Landed", .activityHigh, arguments: [.init("legs", .u8)], format: "Landed: {} legs in contact, IMU and altitude agree"),
+                EventDefinition(Event.saturated.rawValue, "GuidanceSaturated", .warningLow, arguments: [.init("demand", .f64, units: "N")], format: "Thrust demand {} N outside the throttle range", throttle: EventThrottle(count: 5, window: .seconds(60))),
+            ],
+            parameters: [
+                ParameterDefinition(Parameter.ignitionPointing.rawValue, "IGNITION_POINTING", .f64, default: .f64(10), range: 0.5...90, units: "deg", summary: "Ignition waits until the thrust axis is this close to the guidance direction"),
+            ])
+    }
+
+    /// The devices the arming checks look at, then navigation itself.
+    var deviceType: EnumType {
+        EnumType(
+            "Regolith.ArmedDevice", representation: .u8,
+            constants: armedDevices.enumerated().map { ($1.name.uppercased().replacingOccurrences(of: "-", with: "_"), Int64($0)) }
+                + [("NAVIGATION", Int64(armedDevices.count))])
+    }
+
+    static let phaseType = EnumType(
+        "Regolith.DescentPhase", representation: .u8,
+        constants: DescentPhase.allCases.map { ("\($0)", Int64($0.rawValue)) })
+
+    public func parameterUpdated(_ localID: UInt32, to value: FlightValue) {
+        if localID == Parameter.ignitionPointing.rawValue { ignitionPointing = value.doubleValue * Double.pi / 180 }
+    }
+
+    public func handle(_ command: CommandInvocation) -> CommandResponse {
+        switch Command(rawValue: command.localOpcode) {
+        case .startDescent:
+            guard controller.phase == .standby else { return .executionError }
+            for (i, d) in armedDevices.enumerated() {
+                let h = d.health()
+                if h != 0 {
+                    armingFailures &+= 1
+                    ports.log(Event.armingCheckFailed, .enumeration(Int32(i)), .enumeration(Int32(h)))
+                    return .executionError
+                }
+            }
+            guard nav.initialized, nav.imuValid else {
+                armingFailures &+= 1
+                ports.log(Event.armingCheckFailed, .enumeration(Int32(armedDevices.count)), .enumeration(nav.initialized ? 2 : 1))
+                return .executionError
+            }
+            ports.log(Event.armingPassed)
+            startTime = command.time
+            controller.ignite(at: seconds(command.time))
+            return .ok
+        case .abortDescent:
+            controller.abort(at: seconds(command.time))
+            burn = nil
+            ports.log(Event.aborted, .f64(nav.altitude))
+            return .ok
+        case .executeBurn:
+            let b = DeltaVBurn(targetDeltaV: command.arguments[0].doubleValue, plannedDuration: command.arguments[1].doubleValue)
+            if let refusal = b.check(imuValid: nav.imuValid && nav.specificForce.isFinite) {
+                if refusal == .cutOffSensorInvalid { ports.log(Event.burnRefused) }
+                return .executionError
+            }
+            guard controller.phase == .standby || controller.phase == .landed || controller.phase == .aborted else { return .busy }
+            burn = b
+            ports.log(Event.burnStarted, .f64(b.targetDeltaV))
+            return .ok
+        case nil:
+            return .invalidOpcode
+        }
+    }
+
+    func seconds(_ t: FlightTime) -> Double { Double(t.nanoseconds) / 1e9 }
+
+    public func tick(_ context: TickContext) {
+        if let n = navigation.receive() { nav = n }
+        if let l = legs.receive() { contacts = l.validContacts }
+        if let a = attitudeStatus.receive(), a.valid { pointingError = a.pointingError }
+        let now = seconds(context.time)
+
+        if var b = burn {
+            let ending = b.update(specificForce: nav.imuValid && nav.specificForce.isFinite ? nav.specificForce : nil, dt: context.period.seconds)
+            burn = b
+            if let ending {
+                burn = nil
+                let code: Int32 = ending == .deltaVReached ? 0 : ending == .backstop ? 1 : 2
+                ports.log(Event.burnEnded, .i32(code), .f64(b.measuredDeltaV), .f64(b.elapsed))
+                engineDemand.publish(.safe)
+            } else {
+                engineDemand.publish(.burn(thrust: controller.vehicle.maxThrust))
+                attitudeDemand.publish(.holdAttitude)
+            }
+            ports.write(Channel.burnDeltaV, .f64(b.measuredDeltaV))
+        }
+        ports.write(Channel.burnActive, .bool(burn != nil))
+
+        if controller.phase != .standby {
+            let position = nav.position
+            let r = Missions.length(position)
+            let g = r > 0 ? -gm / (r * r * r) * position : .zero
+            let inputs = DescentController.Inputs(
+                time: now, position: position, velocity: nav.velocity, gravity: g, mass: nav.mass,
+                footHeight: nav.altitude - legHeight, groundSlope: nav.groundSlope.isFinite ? nav.groundSlope : nil,
+                legsInContact: contacts, specificForce: nav.specificForce.isFinite ? nav.specificForce : nil)
+            let demand = controller.update(inputs)
+            if demand.on {
+                attitudeDemand.publish(AttitudeDemand(axis: demand.direction))
+                // Hold ignition until the thrust axis points where guidance wants it.
+                if !ignited, pointingError > ignitionPointing, let start = startTime, context.time.since(start).seconds < 60 {
+                    engineDemand.publish(EngineThrustDemand(arm: true, fire: false, thrust: 0))
+                } else {
+                    ignited = true
+                    engineDemand.publish(.burn(thrust: demand.thrust))
+                }
+                lastThrust = demand.thrust
+                if demand.saturated {
+                    saturations &+= 1
+                    ports.log(Event.saturated, .f64(demand.thrust))
+                }
+            } else if burn == nil {
+                engineDemand.publish(controller.phase == .aborted ? .shutdownNow : .safe)
+                attitudeDemand.publish(.holdAttitude)
+                lastThrust = 0
+            }
+        }
+        if controller.phase != lastPhase {
+            lastPhase = controller.phase
+            if phaseLog.count < phaseLog.capacity { phaseLog.append((now, lastPhase)) }
+            ports.log(Event.phaseChanged, .enumeration(Int32(lastPhase.rawValue)), .f64(nav.altitude))
+            if lastPhase == .landed { ports.log(Event.landed, .u8(UInt8(clamping: contacts))) }
+        }
+        ports.write(Channel.phase, .enumeration(Int32(controller.phase.rawValue)))
+        ports.write(Channel.timeToGo, .f64(controller.timeToGo))
+        ports.write(Channel.thrustDemand, .f64(lastThrust))
+        ports.write(Channel.saturations, .u32(saturations))
+        ports.write(Channel.lateralMoves, .u32(UInt32(clamping: controller.lateralMoves)))
+        ports.write(Channel.armingFailures, .u32(armingFailures))
+        ports.write(Channel.ignited, .bool(ignited))
+    }
+}

@@ -1,0 +1,100 @@
+public import Devices
+public import FlightCore
+
+/// The lander's flight software as one topology: the core services, the device drivers
+/// (including the attitude control unit), navigation and descent, on the links a board gives.
+///
+/// Rate groups (base rate 100 Hz): `landerDevices` (the five drivers) and `landerApps`
+/// (attitude driver, navigation, descent) every tick, in that order, so a sample read this
+/// tick is in this tick's solution and demand.
+public final class LanderFlightSoftware {
+    public struct Configuration: Sendable {
+        public var vehicle: DescentController.Vehicle
+        public var plan: DescentPlan
+        /// The landing site, Moon-centred (m), and a point up-range the approach comes from.
+        public var site: SIMD3<Double>
+        public var approachFrom: SIMD3<Double>
+        public var navigation: LanderNavigation.Configuration
+        public var exhaustVelocity: Double
+        /// Centre of mass to foot pads (m).
+        public var legHeight: Double
+        /// 100 % throttle (N).
+        public var ratedThrust: Double
+        public var baseRate: Double
+
+        public init(
+            vehicle: DescentController.Vehicle, plan: DescentPlan, site: SIMD3<Double>, approachFrom: SIMD3<Double>,
+            navigation: LanderNavigation.Configuration, exhaustVelocity: Double, legHeight: Double, ratedThrust: Double,
+            baseRate: Double = 100
+        ) {
+            self.vehicle = vehicle
+            self.plan = plan
+            self.site = site
+            self.approachFrom = approachFrom
+            self.navigation = navigation
+            self.exhaustVelocity = exhaustVelocity
+            self.legHeight = legHeight
+            self.ratedThrust = ratedThrust
+            self.baseRate = baseRate
+        }
+
+        /// The altimeter's beams as the lander carries them: one along body -z (the thrust
+        /// axis is +z), three 20 degrees off it, 120 degrees apart.
+        public static let landerBeams: [SIMD3<Double>] = {
+            let c = cosine(20 * Double.pi / 180), s = sine(20 * Double.pi / 180)
+            return [SIMD3(0, 0, -1)] + (0..<3).map { k in
+                let a = Double(k) * 2 * Double.pi / 3
+                return SIMD3(s * cosine(a), s * sine(a), -c)
+            }
+        }()
+    }
+
+    public static let devices = LanderDrivers.devices + ["attitude"]
+
+    public let topology: Topology
+    public let drivers: LanderDrivers
+    public let attitude: AttitudeControlDriver
+    public let navigator: LanderNavigator
+    public let descent: DescentManager
+    public let appTopics: LanderAppTopics
+
+    public init(links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Lander") throws {
+        var builder = TopologyBuilder(name: name, baseRate: c.baseRate, coreRate: 10)
+        let drivers = try LanderDrivers(links: links, into: &builder, options: .init(ratedThrust: c.ratedThrust))
+        let appTopics = try LanderAppTopics(on: builder.bus)
+        guard let attitudeLink = links["attitude"] else {
+            throw DriverSetError.missingDevice("attitude", vehicle: "lander", available: Array(links.keys))
+        }
+        let attitude = try AttitudeControlDriver(
+            name: "attitude", link: attitudeLink, publishing: appTopics.attitudeStatus, following: appTopics.attitudeDemand)
+        let navigator = try LanderNavigator(
+            configuration: c.navigation, exhaustVelocity: c.exhaustVelocity, landerTopics: drivers.topics, appTopics: appTopics)
+        let controller = DescentController(plan: c.plan, site: SiteFrame(site: c.site, approachFrom: c.approachFrom), vehicle: c.vehicle)
+        let armed: [DescentManager.ArmedDevice] = [
+            .init(name: "imu") { drivers.imu.health.rawValue },
+            .init(name: "altimeter") { drivers.altimeter.health.rawValue },
+            .init(name: "engine") { drivers.engine.health.rawValue },
+            .init(name: "legs") { drivers.legs.health.rawValue },
+            .init(name: "attitude") { attitude.health.rawValue },
+        ]
+        let descent = try DescentManager(
+            controller: controller, legHeight: c.legHeight, landerTopics: drivers.topics, appTopics: appTopics, armedDevices: armed)
+        builder.add(attitude)
+        builder.add(navigator)
+        builder.add(descent)
+        builder.add(drivers.rateGroup(), divisor: 1)
+        builder.add(RateGroup("landerApps", attitude, navigator, descent), divisor: 1)
+        topology = try builder.build()
+        self.drivers = drivers
+        self.attitude = attitude
+        self.navigator = navigator
+        self.descent = descent
+        self.appTopics = appTopics
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@inline(__always) func sine(_ x: Double) -> Double { sin(x) }
