@@ -130,7 +130,7 @@ public struct RoverNavigation: Sendable {
                 return 0
             }
             let travel = Double(delta) * g.metresPerTick
-            if WheelSet<Int>.isLeft(i) { left += travel / 3 } else { right += travel / 3 }
+            if i < 3 { left += travel / 3 } else { right += travel / 3 }
         }
         encoderSamples += 1
         lastSideTravel = (left, right)
@@ -241,5 +241,4 @@ public struct RoverNavigation: Sendable {
     }
 }
 
-@inline(__always) func sine(_ x: Double) -> Double { sin(x) }
 @inline(__always) func arcCosine(_ x: Double) -> Double { acos(x) }
