@@ -120,6 +120,7 @@ let package = Package(
             name: "RoverBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FlightCore", package: "Regolith"),
                 .product(name: "Missions", package: "Regolith"),
                 .product(name: "Simulator", package: "Regolith"),
             ],

@@ -7,10 +7,16 @@
 // sensor model at its rate, hazard beams ray cast at 5 Hz).
 // Rover.controller.x100: 100 controller cycles alone, on 10 s of the world's samples recorded
 // beforehand (a rover driving straight at 0.05 m/s), replayed as one long drive.
+// Rover.component.10s: the RoverDrive component in a lockstep topology at 10 Hz (with the core
+// services), closed through the rover's topics with RoverWorld: 100 ticks, each publishing
+// the world's samples as the drivers would, the executive's step (the drive reads them,
+// publishes the wheel demand, writes its 16 channels), and ten physics steps. The drive runs
+// 100 m arcs of 20 m radius, a new one dispatched when one ends (about every 200 samples).
 // Rover.plan.50m: one `RoutePlanner.plan` of the 50 m route of the closed-loop test (a 4 m
 // keep-out circle across the straight line and a 4 m square beside the detour): A* on the
 // 200 x 200 grid at 0.5 m, then the legs pulled tight.
 import Benchmark
+import FlightCore
 import Missions
 import Simulator
 
@@ -104,6 +110,66 @@ let benchmarks: @Sendable () -> Void = {
             pass += 1
         }
         blackHole(controller.state)
+    }
+
+    Benchmark(
+        "Rover.component.10s",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], warmupIterations: 5, maxDuration: .seconds(3), maxIterations: 10_000)
+    ) { benchmark in
+        var world = RoverWorld(.init(terrain: terrain, start: RoverState(x: 0, y: 0, heading: 0), seed: 1))
+        var b = TopologyBuilder(name: "RoverBench", baseRate: 10)
+        let topics = try! RoverTopics(on: b.bus)
+        var c = configuration()
+        c.commLossTimeout = 1e12
+        let drive = try! RoverDrive(controller: DriveController(east: 0, north: 0, heading: 0, configuration: c), topics: topics)
+        let demands = try! topics.wheelDemand.subscribe("bench", capacity: 1, policy: .keepLatest)
+        b.add(drive)
+        b.add(RateGroup("rover", drive), divisor: 1)
+        let topology = try! b.build()
+        let exec = topology.lockstep()
+        var demand = WheelSpeedDemand.stop
+        func tick() {
+            if let d = demands.receive() { demand = d }
+            let r = world.simulation.vehicle.wheelRadius
+            world.command = demand.enable ? RoverDriveCommand(left: demand.speeds[0] * r, right: demand.speeds[3] * r) : .stop
+            world.step(10)
+            let e = world.encoders.latest, m = world.motorCurrents.latest, a = world.imu.latest, h = world.hazardRange.latest
+            var status = WheelStatusSample()
+            status.sequence = UInt32(truncatingIfNeeded: e.sequence)
+            status.valid = e.valid ? WheelStatusSample.allWheels : 0
+            for i in 0..<6 {
+                status.encoderTicks[i] = Int64(e.values[i])
+                status.current[i] = m.values[i]
+            }
+            topics.wheelStatus.publish(status)
+            var att = RoverAttitudeSample()
+            att.sequence = UInt32(truncatingIfNeeded: a.sequence)
+            (att.roll, att.pitch, att.headingRate) = (a.roll, a.pitch, a.headingRate)
+            att.inclinometerValid = a.valid
+            att.gyroValid = a.valid
+            topics.attitude.publish(att)
+            var hz = HazardSample()
+            hz.sequence = UInt32(truncatingIfNeeded: h.sequence)
+            hz.valid = 0b111
+            hz.range = SIMD3(h.left.range, h.centre.range, h.right.range)
+            topics.hazard.publish(hz)
+            exec.step()
+        }
+        for _ in 0..<20 { tick() }
+        let entry = topology.dictionary().command(named: "drive.DRIVE_ARC")!
+        let args = CommandArguments.encode([.value(.f64(20)), .value(.f64(100)), .value(.f64(86_400))], as: entry.arguments)!
+        let arc = CommandPacket(opcode: entry.opcode, arguments: args, source: .test)
+        _ = topology.dispatcher.dispatch(arc)
+        for _ in 0..<20 { tick() }
+        // Measure a drive under way, not an idle one.
+        precondition(drive.controller.isMoving && world.state.odometer > 0.05, "the benchmark's drive did not start")
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            // A 100 m arc lasts about 200 samples: the next one starts when it ends.
+            if !drive.controller.isMoving { _ = topology.dispatcher.dispatch(arc) }
+            for _ in 0..<100 { tick() }
+        }
+        blackHole(drive.controller.state)
     }
 
     Benchmark(
