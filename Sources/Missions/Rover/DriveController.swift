@@ -7,125 +7,6 @@
 /// gyro) and a ``RoutePlanner``. Deterministic; no allocation per cycle (a GOTO_WAYPOINT
 /// re-plan after a hazard uses the planner's preallocated buffers).
 public struct DriveController: Sendable {
-    public struct Configuration: Sendable {
-        public var geometry: RoverGeometry
-        /// Cruise rim speed, m/s, and the hard top speed no side demand ever exceeds (Yutu-2:
-        /// 200 m/h = 0.0556 m/s).
-        public var speed = 0.05
-        public var maxSpeed = 200.0 / 3_600
-        /// Rim speed turning in place, m/s.
-        public var turnSpeed = 0.04
-        /// Step-and-stop: drive this far, stop, settle for `settleTime` s, assess.
-        public var stepLength = 1.0
-        public var settleTime = 1.0
-        /// Turn done within this of the target heading, rad; a GOTO leg turns in place first
-        /// when its bearing is more than `turnInPlaceAbove` off the heading (and
-        /// any time the aim point is three times that off).
-        public var headingTolerance = 0.5 * Double.pi / 180
-        public var turnInPlaceAbove = 5 * Double.pi / 180
-        /// GOTO legs: pure pursuit of a point this far ahead along the leg, m.
-        public var lookAhead = 1.5
-        /// A GOTO waypoint is reached within this distance, m.
-        public var arrivalTolerance = 0.2
-        public var maxArcDistance = 100.0
-        /// Safety limits.
-        public var tiltLimit = 30 * Double.pi / 180
-        public var slipLimit = 0.4
-        public var overCurrentLimit = 1.5
-        /// Consecutive current samples over the limit before a stop.
-        public var overCurrentSamples = 3
-        /// A commanded wheel whose encoder has not moved for this long is stalled, s.
-        public var stallTime = 1.5
-        /// Below this side demand (m/s) a wheel is not expected to turn.
-        public var stallMinSpeed = 0.005
-        /// Loss of ground contact: the motor's no-load current and the margin over it below
-        /// which a turning wheel is unloaded; the load model (mass, kg; rolling resistance;
-        /// torque per amp, N m/A; gravity m/s^2) says when the ground should load it more.
-        public var noLoadCurrent = 0.15
-        public var unloadedMargin = 0.025
-        public var unloadedSamples = 5
-        public var mass = 135.0
-        public var rollingResistance = 0.1
-        public var torquePerAmp = 5.0
-        public var gravity = 1.62
-        /// No ground contact for this long stops the drive, s.
-        public var commLossTimeout = 900.0
-        /// No valid encoder or IMU sample for this long stops the drive, s.
-        public var sensorTimeout = 1.0
-        /// The rover's centre must stay this far from a ground keep-out zone, m.
-        public var roverRadius = 0.8
-        /// Hazards found while on a GOTO_WAYPOINT become keep-out circles of this radius, m
-        /// (centred `hazardRadius` beyond the beam's hit point); at most `maxReplans` re-plans.
-        public var hazardRadius = 0.6
-        public var maxReplans = 6
-        public var hazard = HazardAssessment.Limits()
-        public var hazardSensor = HazardAssessment.Sensor()
-        public var planner = RoutePlanner.Configuration()
-
-        public init(geometry: RoverGeometry) { self.geometry = geometry }
-    }
-
-    /// A sample with its sequence number (a new number: a new sample).
-    public struct Sample<Value: Sendable>: Sendable {
-        public var sequence: Int
-        public var valid: Bool
-        public var value: Value
-        public init(sequence: Int, valid: Bool, value: Value) {
-            self.sequence = sequence
-            self.valid = valid
-            self.value = value
-        }
-    }
-
-    public struct Attitude: Sendable {
-        public var roll: Double
-        public var pitch: Double
-        public var headingRate: Double
-        public init(roll: Double, pitch: Double, headingRate: Double) {
-            self.roll = roll
-            self.pitch = pitch
-            self.headingRate = headingRate
-        }
-    }
-
-    public struct MotorStatus: Sendable {
-        public var currents: WheelSet<Double>
-        /// The motor drivers' own flags, bit i for wheel i.
-        public var overCurrentFlags: UInt8
-        public var stallFlags: UInt8
-        public init(currents: WheelSet<Double>, overCurrentFlags: UInt8 = 0, stallFlags: UInt8 = 0) {
-            self.currents = currents
-            self.overCurrentFlags = overCurrentFlags
-            self.stallFlags = stallFlags
-        }
-    }
-
-    /// What the controller reads each cycle.
-    public struct Inputs: Sendable {
-        public var time: Double
-        public var encoders: Sample<WheelSet<Int>>
-        public var motors: Sample<MotorStatus>
-        public var attitude: Sample<Attitude>
-        public var hazard: Sample<HazardRanges>
-        /// Visual odometry (motion since the previous fix, forward and left, m), when fitted.
-        public var visualOdometry: Sample<SIMD2<Double>>?
-        /// When the ground was last heard (a command or a heartbeat), s.
-        public var lastGroundContact: Double
-
-        public init(
-            time: Double, encoders: Sample<WheelSet<Int>>, motors: Sample<MotorStatus>, attitude: Sample<Attitude>,
-            hazard: Sample<HazardRanges>, visualOdometry: Sample<SIMD2<Double>>? = nil, lastGroundContact: Double
-        ) {
-            self.time = time
-            self.encoders = encoders
-            self.motors = motors
-            self.attitude = attitude
-            self.hazard = hazard
-            self.visualOdometry = visualOdometry
-            self.lastGroundContact = lastGroundContact
-        }
-    }
-
     public let configuration: Configuration
     public private(set) var navigation: RoverNavigation
     public private(set) var keepOut = KeepOutMap()
@@ -157,14 +38,14 @@ public struct DriveController: Sendable {
     private var stillCycles = 0
     // Last samples used.
     private var seen = (encoders: -1, motors: -1, attitude: -1, hazard: -1, visual: -1)
-    private var lastValid = (encoders: 0.0, attitude: 0.0)
+    var lastValid = (encoders: 0.0, attitude: 0.0)
     private var attitudeValid = false
-    private var tiltCount = 0
-    private var slipMeasurementsAtStart = 0
-    private var overCount = WheelSet<Int>(repeating: 0)
-    private var unloadedCount = WheelSet<Int>(repeating: 0)
-    private var wheelMovedAt = WheelSet<Double>(repeating: 0)
-    private var wheelCommandedSince = WheelSet<Double>(repeating: 0)
+    var tiltCount = 0
+    var slipMeasurementsAtStart = 0
+    var overCount = WheelSet<Int>(repeating: 0)
+    var unloadedCount = WheelSet<Int>(repeating: 0)
+    var wheelMovedAt = WheelSet<Double>(repeating: 0)
+    var wheelCommandedSince = WheelSet<Double>(repeating: 0)
 
     public init(east: Double, north: Double, heading: Double, configuration: Configuration, time: Double = 0) {
         self.configuration = configuration
@@ -473,55 +354,6 @@ public struct DriveController: Sendable {
         legStart = position
         stoppedAt = t
         beginLeg()
-    }
-
-    /// The safety checks, in order; the first that fails names the stop.
-    mutating func safetyCheck(_ input: Inputs, newMotors: Bool) -> (StopReason, Int)? {
-        let c = configuration, t = input.time
-        if t - input.lastGroundContact > c.commLossTimeout { return (.commLoss, -1) }
-        if t - commandStart > commandTimeout { return (.commandTimeout, -1) }
-        if t - lastValid.encoders > c.sensorTimeout || t - lastValid.attitude > c.sensorTimeout { return (.sensorsInvalid, -1) }
-        if tiltCount >= 2 { return (.tiltOverLimit, -1) }
-        if navigation.slipMeasurements - slipMeasurementsAtStart >= 2, navigation.slip > c.slipLimit { return (.slipOverLimit, -1) }
-        if navigation.distance(toKeepOut: keepOut) < c.roverRadius { return (.keepOut, -1) }
-        // A wheel counts as commanded when its side's demand turns it at least a tick per
-        // cycle or so (an arc's inner side may be asked for almost nothing).
-        for i in 0..<6 {
-            if abs(i < 3 ? demand.left : demand.right) < c.stallMinSpeed { wheelCommandedSince[i] = t }
-        }
-        for i in 0..<6 where t - max(wheelMovedAt[i], wheelCommandedSince[i]) >= c.stallTime {
-            return (.wheelStalled, i)
-        }
-        guard newMotors else { return nil }
-        let m = input.motors.value
-        // Current a loaded wheel needs on this slope, over the no-load current.
-        let uphill = demand.left + demand.right >= 0 ? navigation.pitch : -navigation.pitch
-        let load = c.mass * c.gravity * (c.rollingResistance * cosine(navigation.pitch) + sine(uphill)) / 6
-            * c.geometry.wheelRadius / c.torquePerAmp
-        for i in 0..<6 {
-            let bit = UInt8(1) << UInt8(i)
-            if m.stallFlags & bit != 0 { return (.wheelStalled, i) }
-            let current = m.currents[i]
-            overCount[i] = current > c.overCurrentLimit || !current.isFinite || m.overCurrentFlags & bit != 0 ? overCount[i] + 1 : 0
-            if overCount[i] >= c.overCurrentSamples {
-                // Not turning while over current: a stall (seized wheel, or blocked).
-                let stalled = t - wheelCommandedSince[i] >= 0.25 && t - wheelMovedAt[i] >= 0.25
-                return (stalled ? .wheelStalled : .motorOverCurrent, i)
-            }
-            let side = i < 3 ? demand.left : demand.right
-            let turning = side != 0 && t - wheelMovedAt[i] < 0.25
-            let unloaded = turning && load >= 2 * c.unloadedMargin && current < c.noLoadCurrent + c.unloadedMargin
-            unloadedCount[i] = unloaded ? unloadedCount[i] + 1 : 0
-            if unloadedCount[i] >= c.unloadedSamples { return (.groundContactLost, i) }
-        }
-        return nil
-    }
-}
-
-extension RoverNavigation {
-    /// Distance from the rover's centre to the nearest ground keep-out zone, m.
-    public func distance(toKeepOut map: KeepOutMap) -> Double {
-        map.distance(to: SIMD2(east, north), includeHazards: false)
     }
 }
 
