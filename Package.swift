@@ -74,7 +74,7 @@ let package = Package(
         // device links only. Used by the CLI and the tests, never by flight code.
         .target(
             name: "MissionHarness",
-            dependencies: ["Missions", "Simulator", "Configuration", "FlightHAL", "FlightCore", "Devices"],
+            dependencies: ["Missions", "Simulator", "Configuration", "FlightHAL", "FlightCore", "Devices", "Sequencing"],
             swiftSettings: strict),
         // The CLI: subcommands in a library so tests can check parsing and help text.
         .target(
@@ -89,11 +89,11 @@ let package = Package(
 
         .testTarget(name: "FlightCoreTests", dependencies: ["FlightCore"], swiftSettings: strict),
         .testTarget(name: "FlightWireTests", dependencies: ["FlightWire"], swiftSettings: strict),
-        .testTarget(name: "RegolithCLITests", dependencies: ["RegolithCLI"], swiftSettings: strict),
+        .testTarget(name: "RegolithCLITests", dependencies: ["RegolithCLI", "Sequencing", "FlightCore"], swiftSettings: strict),
         .testTarget(name: "FlightHALTests", dependencies: ["FlightHAL", "FlightWire"], swiftSettings: strict),
         // Missions' tests join the flight apps to the simulator (as the lockstep harness does).
         .testTarget(name: "MissionsTests", dependencies: ["Missions", "Simulator"], swiftSettings: strict),
-        .testTarget(name: "MissionHarnessTests", dependencies: ["MissionHarness", "Missions", "Simulator"], swiftSettings: strict),
+        .testTarget(name: "MissionHarnessTests", dependencies: ["MissionHarness", "Missions", "Simulator", "Sequencing", "FlightCore"], swiftSettings: strict),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "FlightHAL", "FlightWire"], swiftSettings: strict),
 
         // Wire formats: fuzz targets and test peers
@@ -166,9 +166,15 @@ let package = Package(
         // Sequencing: tests (with the malformed-script corpus) and the parser's fuzz target
         .testTarget(
             name: "SequencingTests", dependencies: ["Sequencing", "FlightCore"],
-            exclude: ["Corpus", "Scripts"], swiftSettings: strict),
+            exclude: ["Corpus"], swiftSettings: strict),
         .executableTarget(
             name: "FuzzSequenceParser", dependencies: ["Sequencing", "FlightCore"],
             path: "Tests/Fuzz/SequenceParser", exclude: ["rseq.dict"], swiftSettings: strict),
+
+        // Simulator rig: tests (the rigs against flight-side endpoints on in-process links)
+        .testTarget(
+            name: "SimulatorRigTests",
+            dependencies: ["Simulator", "Configuration", "Devices", "FlightHAL", "FlightWire", "FlightCore"],
+            swiftSettings: strict),
     ]
 )

@@ -128,5 +128,20 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Simulator rig: the lander rig with every emulator on in-process links
+        // (docs/performance.md, "Simulator rig")
+        .executableTarget(
+            name: "SimulatorRigBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Simulator", package: "Regolith"),
+                .product(name: "Configuration", package: "Regolith"),
+                .product(name: "Devices", package: "Regolith"),
+                .product(name: "FlightHAL", package: "Regolith"),
+            ],
+            path: "Benchmarks/SimulatorRigBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -16,10 +16,11 @@ public import FlightCore
 /// 3. each new sample becomes its emulator's measurement, in the device's units and frame
 ///    (docs/devices.md): IMU specific force and rates in body axes; altimeter beams with the
 ///    range rate negative when closing; leg switches; engine thrust and chamber pressure (MPa);
-///    power (state of charge in %); the attitude unit's pointing error and body rate (degrees)
-///    from the world's ``ThrustAttitude``;
-/// 4. every emulator steps to the simulated time: it handles what the flight side sent and
-///    publishes what is due;
+///    power (state of charge in %); every 10 steps, the attitude unit's pointing error and
+///    body rate (degrees) from the world's ``ThrustAttitude``;
+/// 4. the emulators step to the simulated time: each handles what the flight side sent and
+///    publishes what is due (the engine and attitude unit every step; a sensor right after
+///    its model samples, when it publishes, and otherwise every 10 steps to drain its link);
 /// 5. the command emulators' accepted state becomes the world's command for the next step:
 ///    the engine controller's valve and throttle (% of the vehicle's rated thrust, its
 ///    `maxThrust`), the attitude unit's target (inertial unit vector; hold when none).
@@ -34,9 +35,9 @@ public final class LanderRig {
     public struct Configuration: Sendable {
         public var world: LanderWorld.Configuration
 
-        /// `world`'s sensor rates should match the emulators' publication rates (IMU 100 Hz,
-        /// altimeter 20 Hz, legs 100 Hz, engine 50 Hz, power 2 Hz; ``descent(seed:)`` sets
-        /// them so); each emulator publishes right after its model samples.
+        /// Each sensor's emulator publishes at its model's rate in `world`, right after each
+        /// sample; ``descent(seed:)`` sets those rates to the devices' nominal ones (IMU
+        /// 100 Hz, altimeter 20 Hz, legs 100 Hz, engine 50 Hz, power 2 Hz).
         public init(world: LanderWorld.Configuration) { self.world = world }
     }
 
@@ -54,7 +55,7 @@ public final class LanderRig {
     /// Board device names the caller gave no link for.
     public let unconnectedDevices: [String]
     /// Faults a scenario asked for that this rig cannot apply (a rover device, an unknown
-    /// bias channel), in the order asked; each is also left out of ``activeFaults``.
+    /// bias channel), in the order asked (the scenario's own record still lists them).
     public internal(set) var ignoredFaults: [InjectedFault] = []
     /// The scenario being played, with its record of what started and ended when.
     public private(set) var scenario: ScenarioRunner?
@@ -73,9 +74,12 @@ public final class LanderRig {
         linkFaults = RigLinkFaults(count: rigLinks.count)
         unconnectedDevices = rigLinks.filter { !$0.connected }.map(\.device)
         stepNanoseconds = Int64((configuration.world.dt * 1e9).rounded())
+        let stepNanoseconds = self.stepNanoseconds
         func schedule(_ hertz: Double) -> PublicationSchedule {
-            // First publication right after the model's first sample.
-            let period = FlightDuration.nanoseconds(Int64((1e9 / hertz).rounded()))
+            // Publish right after each of the model's samples: every whole number of steps the
+            // world samples at (so a rate that is no whole number of steps stays in step).
+            let steps = max(1, Int64((1 / (hertz * configuration.world.dt)).rounded()))
+            let period = FlightDuration.nanoseconds(steps * stepNanoseconds)
             return PublicationSchedule(period: period, phase: period)
         }
         let w = configuration.world
@@ -96,6 +100,8 @@ public final class LanderRig {
 
     /// Simulated time, s.
     public var time: Double { world.time }
+    /// Physics step, s.
+    public var dt: Double { world.dt }
     /// Simulated time as the emulators see it (whole steps of `dt`).
     public var flightTime: FlightDuration { .nanoseconds(Int64(world.stepCount) * stepNanoseconds) }
 
@@ -112,14 +118,21 @@ public final class LanderRig {
     public func step() {
         scenario?.update(time: world.time, target: self)
         world.step()
+        let before = seen
         feedSensors()
         let t = flightTime
-        imu.step(to: t)
-        altimeter.step(to: t)
+        // A sensor emulator publishes only right after its model samples (its schedule is
+        // aligned to the model's), so it is stepped then, and every `housekeepingSteps` to
+        // read and count whatever the flight side sent it and finish a partly written frame.
+        // The engine and the attitude unit take commands: stepped every step.
+        let housekeeping = world.stepCount % Self.housekeepingSteps == 0
+        if housekeeping { feedAttitude() }
+        if housekeeping || seen.imu != before.imu { imu.step(to: t) }
+        if housekeeping || seen.altimeter != before.altimeter { altimeter.step(to: t) }
         engine.step(to: t)
         attitude.step(to: t)
-        legs.step(to: t)
-        power.step(to: t)
+        if housekeeping || seen.legs != before.legs { legs.step(to: t) }
+        if housekeeping || seen.power != before.power { power.step(to: t) }
         applyCommands()
     }
 
@@ -181,6 +194,11 @@ public final class LanderRig {
             power.measurement.currentValid = p.valid
             power.measurement.chargeValid = p.valid
         }
+    }
+
+    /// The attitude unit's pointing error and rate (refreshed every `housekeepingSteps`: it
+    /// publishes at 10 Hz).
+    func feedAttitude() {
         let att = world.attitude
         var error = 0.0
         if let target = attitude.target {
@@ -199,6 +217,9 @@ public final class LanderRig {
             engineOn: s.isFiring, thrust: s.isFiring ? s.throttle / 100 * world.simulation.dynamics.vehicle.maxThrust : 0,
             direction: direction)
     }
+
+    /// Steps between calls of a sensor emulator that has nothing to publish (10 ms at 1 kHz).
+    static let housekeepingSteps = 10
 
     /// IMU_ACCEL's and IMU_RATE's ranges (docs/devices.md): beyond them the unit saturates.
     static let accelerationRange = 32.767

@@ -1,5 +1,5 @@
 public import Configuration
-import Devices
+public import Devices
 public import FlightCore
 
 /// The rover's simulator rig: a ``RoverWorld``, a power model, and the emulators of the
@@ -8,7 +8,7 @@ public import FlightCore
 ///
 /// Each ``step()`` (one physics step, 10 ms by default): the scenario's due faults; the world
 /// steps and its sensors sample; each new sample becomes its emulator's measurement (wheel
-/// speed in rad/s from the encoder ticks between samples, cumulative ticks, motor current,
+/// speed in rad/s from the wheel's turn between samples, cumulative encoder ticks, motor current,
 /// `Stall` when a commanded wheel does not turn, `OverCurrent` above 1.25 x the vehicle's
 /// stall current; roll, pitch and heading rate; hazard ranges, nil for a beam with no return,
 /// no valid beam on dropout; power with the state of charge in %); the rig reads the `wheels`
@@ -40,17 +40,23 @@ public final class RoverRig {
     public let hazard: HazardRangeEmulator
     public let power: PowerUnitEmulator
 
+    /// Board device names the caller gave no link for.
     public let unconnectedDevices: [String]
+    /// Faults a scenario asked for that this rig cannot apply, in the order asked.
     public internal(set) var ignoredFaults: [InjectedFault] = []
+    /// The scenario being played, with its record of what started and ended when.
     public private(set) var scenario: ScenarioRunner?
 
     let links: [RigLink]
     var linkFaults: RigLinkFaults
-    /// Reads the `wheels` link for all six controllers.
-    let wheelCommands: DeviceEndpoint
+    /// Reads the `wheels` link for all six controllers (the controllers' own endpoints only
+    /// send): its counts are the wheel commands taken and the bad frames rejected.
+    public let wheelCommands: DeviceEndpoint
     let stepNanoseconds: Int64
+    /// Steps between power samples.
+    let powerDivisor: Int
     var seen = (encoders: 0, currents: 0, imu: 0, hazard: 0, power: 0)
-    var lastTicks = WheelValues<Int>(repeating: 0)
+    var lastAngles = WheelValues<Double>(repeating: 0)
     var lastEncoderTime = 0.0
 
     public init(_ configuration: Configuration, links: [String: DeviceLink]) {
@@ -62,8 +68,13 @@ public final class RoverRig {
         linkFaults = RigLinkFaults(count: rigLinks.count)
         unconnectedDevices = rigLinks.filter { !$0.connected }.map(\.device)
         stepNanoseconds = Int64((configuration.world.dt * 1e9).rounded())
+        powerDivisor = max(1, Int((1 / (configuration.power.rate * configuration.world.dt)).rounded()))
+        let stepNanoseconds = self.stepNanoseconds
         func schedule(_ hertz: Double) -> PublicationSchedule {
-            let period = FlightDuration.nanoseconds(Int64((1e9 / hertz).rounded()))
+            // Publish right after each of the model's samples: every whole number of steps the
+            // world samples at (so a rate that is no whole number of steps stays in step).
+            let steps = max(1, Int64((1 / (hertz * configuration.world.dt)).rounded()))
+            let period = FlightDuration.nanoseconds(steps * stepNanoseconds)
             return PublicationSchedule(period: period, phase: period)
         }
         let w = configuration.world
@@ -86,12 +97,19 @@ public final class RoverRig {
 
     static let powerStream: UInt64 = 204
 
+    /// Simulated time, s.
     public var time: Double { world.time }
+    /// Physics step, s.
+    public var dt: Double { world.simulation.dt }
+    /// Simulated time as the emulators see it (whole steps of `dt`).
     public var flightTime: FlightDuration { .nanoseconds(Int64(world.stepCount) * stepNanoseconds) }
 
+    /// Plays `scenario` from the next step on (replacing any other).
     public func run(_ scenario: Scenario) { self.scenario = ScenarioRunner(scenario) }
+    /// Faults the scenario has started and not ended.
     public var activeFaults: [InjectedFault] { scenario?.active ?? [] }
 
+    /// One physics step, then the emulators (see the type's documentation).
     public func step() {
         scenario?.update(time: world.time, target: self)
         world.step()
@@ -109,11 +127,11 @@ public final class RoverRig {
         applyCommands()
     }
 
+    /// `count` steps.
     public func step(_ count: Int) {
         for _ in 0..<max(count, 0) { step() }
     }
 
-    var powerDivisor: Int { max(1, Int((1 / (configuration.power.rate * world.simulation.dt)).rounded())) }
 
     func feedSensors() {
         let e = world.encoders.latest
@@ -123,23 +141,25 @@ public final class RoverRig {
             seen.encoders = e.sequence
             seen.currents = c.sequence
             let interval = e.time - lastEncoderTime
-            let radiansPerTick = 2 * Double.pi / Double(world.simulation.vehicle.ticksPerRevolution)
             let stallCurrent = world.simulation.vehicle.stallCurrent
+            let frozen = world.encoders.faults.stuck
             for i in 0..<wheels.count {
                 var m = wheels[i].measurement
-                if newTicks {
-                    let ticks = e.values[i]
-                    m.speed = e.valid && interval > 0 ? Double(ticks - lastTicks[i]) * radiansPerTick / interval : 0
-                    if e.valid { m.encoderTicks = Int64(ticks) }
+                if newTicks && !frozen {
+                    // The controller's speed estimate: the wheel's turn since the last sample
+                    // (a 2,048-tick encoder differenced at 20 Hz would be quantised to ~0.06 rad/s).
+                    let angle = world.state.wheelAngle(i)
+                    m.speed = e.valid && interval > 0 ? (angle - lastAngles[i]) / interval : 0
+                    if e.valid { m.encoderTicks = Int64(e.values[i]) }
                 }
                 m.current = c.valid ? max(0, c.values[i]) : 0
                 m.valid = e.valid && c.valid
-                m.stall = wheels[i].commandedSpeed != 0 && m.speed == 0 && e.valid
+                m.stall = wheels[i].commandedSpeed != 0 && abs(m.speed) < 1e-6 && e.valid
                 m.overCurrent = c.valid && c.values[i] > 1.25 * stallCurrent
                 wheels[i].measurement = m
             }
             if newTicks {
-                if e.valid { lastTicks = e.values }
+                for i in 0..<wheels.count { lastAngles[i] = world.state.wheelAngle(i) }
                 lastEncoderTime = e.time
             }
         }

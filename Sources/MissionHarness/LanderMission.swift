@@ -2,6 +2,7 @@ public import Configuration
 public import FlightCore
 public import FlightHAL
 public import Missions
+public import Sequencing
 public import Simulator
 import Devices
 
@@ -11,18 +12,41 @@ import Devices
 /// ticks (100 Hz). Deterministic from the seed. This is the only place (with the CLI and the
 /// tests) where the flight software and the simulator meet, and they meet through device
 /// links only.
+///
+/// The descent is flown as the operators would: `Sequences/lander-descent.rseq` (calling
+/// `lander-safing.rseq` on abort) is compiled against the flight build's dictionary when
+/// the harness starts, installed on the lander's sequencer, and started with `seq.SEQ_RUN`
+/// at `startAt`. ``Options/descent`` `.direct` sends ARM and START_DESCENT instead (for
+/// fault tests that want the commands without the procedure).
 public final class LanderMission {
     public enum Vehicle: String, Sendable, CaseIterable {
         case changE = "change", apolloLM = "apollo"
     }
 
     public struct Options: Sendable {
+        /// How the descent is commanded.
+        public enum Descent: Sendable {
+            /// `seq.SEQ_RUN` of the compiled `lander-descent.rseq` at `startAt`.
+            case sequence
+            /// `cmdDisp.ARM` and `descent.START_DESCENT` from the ground at `startAt`.
+            case direct
+            /// Nothing: the test commands the descent itself.
+            case none
+        }
+
         public var vehicle: Vehicle = .changE
+        public var descent: Descent = .sequence
+        /// Where `lander-descent.rseq` and the sequences it calls are read from.
+        public var sequencesDirectory: String = MissionSequences.repositoryDirectory
         public var seed: UInt64 = 1
         public var scenario: Scenario?
         /// Stop after this much simulated time (s).
         public var maxTime: Double = 1_100
-        /// When the descent is commanded (s): the drivers need a few samples first.
+        /// When START_DESCENT is issued (s, powered descent initiation): the drivers need a
+        /// few samples first. With `.sequence`, SEQ_RUN goes one executive tick earlier, so
+        /// the sequence's pre-checks (satisfied at once when the devices are well) and its
+        /// ARM and START_DESCENT run in the sequencer's tick at `startAt`: the descent
+        /// starts at the same instant as with `.direct`.
         public var startAt: Double = 2
         /// Seconds between log records.
         public var logInterval: Double = 1
@@ -37,6 +61,10 @@ public final class LanderMission {
         public var verticalSpeed: Double
         public var horizontalSpeed: Double
         public var navAltitude: Double
+        /// What the flight software believed: its altitude above the site's radius (m) and
+        /// vertical speed (m/s) — the analog of Apollo's DSKY readings.
+        public var navSiteAltitude: Double
+        public var navVerticalSpeed: Double
         /// True height of the feet above the reference sphere (what navigation estimates
         /// before the altimeter ties it to the ground).
         public var sphereAltitude: Double
@@ -67,6 +95,15 @@ public final class LanderMission {
         }
     }
 
+    /// Powered descent initiation: when the engine first fired (flight time, s).
+    public var ignitionTime: Double? { flight.descent.ignitionTime }
+
+    /// The log record nearest `secondsAfterIgnition` after PDI.
+    public func record(afterIgnition secondsAfterIgnition: Double) -> Record? {
+        guard let t0 = ignitionTime else { return nil }
+        return log.min { abs($0.time - t0 - secondsAfterIgnition) < abs($1.time - t0 - secondsAfterIgnition) }
+    }
+
     public var outcome: Outcome {
         let truth = rig.truth
         return Outcome(
@@ -74,6 +111,21 @@ public final class LanderMission {
             propellantUsed: truth.propellantUsed, distanceToSite: truth.distanceToSite)
     }
     public private(set) var commandResponses: [(name: String, response: CommandResponse)] = []
+
+    /// The compiled descent sequence (with the sequences it calls) and its check, when
+    /// ``Options/descent`` is `.sequence`.
+    public let descentSequence: (bytes: [UInt8], result: CheckResult)?
+    /// The descent sequence's name (`SEQ_RUN`'s argument).
+    public static let descentSequenceName = "lander_descent"
+
+    /// One step of the sequence's progress: when run slot 0 moved to a line, or changed state.
+    public struct Progress: Sendable, Equatable {
+        public var time: Double
+        public var line: UInt32
+        public var state: SequenceRunState
+    }
+    /// Run slot 0's line and state each time either changed (bounded: 4,096 entries).
+    public private(set) var progress: [Progress] = []
     let bus: SimulatedFrameBus
     public let dictionary: FlightDictionary
     let physicsPerTick: Int
@@ -88,6 +140,9 @@ public final class LanderMission {
             speed: options.vehicle == .changE ? 1_692 : 1_694.6,
             upRange: options.vehicle == .changE ? LanderPlans.changEDownRange : LanderPlans.apollo11DownRange)
         rigConfiguration.world.dt = 0.001
+        // Before ignition the lander flies thrust axis up, its altimeter looking down, so the
+        // arming checks see every sensor working; START_DESCENT then turns it to the braking
+        // attitude and ignites once aligned (DescentManager's ignition gate).
 
         // In-process links: byte devices on byte-link pairs, CAN devices on one simulated bus.
         bus = SimulatedFrameBus(name: "landerCAN", supportsFD: false)
@@ -124,6 +179,17 @@ public final class LanderMission {
         flight = try LanderFlightSoftware(links: flightLinks, configuration: configuration)
         executive = flight.topology.lockstep()
         dictionary = flight.topology.dictionary()
+        if options.descent == .sequence {
+            let compiled = try MissionSequences.compile(
+                "lander-descent.rseq", in: options.sequencesDirectory, dictionary: SequenceDictionary(dictionary))
+            if case .failure(let e) = flight.sequencer.install(compiled.bytes) {
+                throw MissionSequences.LoadError(file: "lander-descent.rseq", messages: ["refused by the lander's sequencer: \(e)"])
+            }
+            descentSequence = compiled
+        } else {
+            descentSequence = nil
+        }
+        progress.reserveCapacity(4_096)
         physicsPerTick = Int((executive.period.seconds / rigConfiguration.world.dt).rounded())
         let q = rig.world.attitude.attitude
         flight.navigator.initialize(
@@ -165,13 +231,30 @@ public final class LanderMission {
         }
         bus.advance()
         executive.step()
-        if !started, rig.time >= options.startAt {
+        let lead = options.descent == .sequence ? executive.period.seconds : 0
+        if !started, rig.time >= options.startAt - lead - 1e-9 {
             started = true
-            if let startOpcode = flight.topology.opcode("descent.START_DESCENT") {
-                command("cmdDisp.ARM", [.value(.u32(startOpcode.rawValue))])
+            switch options.descent {
+            case .sequence:
+                command("seq.SEQ_RUN", [.string(Self.descentSequenceName)])
+            case .direct:
+                if let startOpcode = flight.topology.opcode("descent.START_DESCENT") {
+                    command("cmdDisp.ARM", [.value(.u32(startOpcode.rawValue))])
+                }
+                command("descent.START_DESCENT")
+            case .none:
+                break
             }
-            command("descent.START_DESCENT")
         }
+        let slot = flight.sequencer.slotStatus(0)
+        if progress.count < progress.capacity, progress.last.map({ $0.line != slot.line || $0.state != slot.state }) ?? true {
+            progress.append(Progress(time: rig.time, line: slot.line, state: slot.state))
+        }
+    }
+
+    /// Whether the descent sequence ran to its end (no failure, not cancelled, not running).
+    public var sequenceCompleted: Bool {
+        flight.sequencer.completed == 1 && flight.sequencer.failed == 0 && flight.sequencer.cancelled == 0 && !flight.sequencer.isBusy
     }
 
     /// Runs until landed (and settled 2 s), aborted on the ground, or `maxTime`.
@@ -197,6 +280,7 @@ public final class LanderMission {
         log.append(Record(
             time: truth.time, phase: flight.descent.phase, altitude: truth.altitude, verticalSpeed: truth.verticalSpeed,
             horizontalSpeed: truth.horizontalSpeed, navAltitude: n.altitude - rig.configuration.world.vehicle.legHeight,
+            navSiteAltitude: n.altitude, navVerticalSpeed: n.verticalSpeed,
             sphereAltitude: truth.state.position.length - LandingSite.changE3.radius - rig.configuration.world.vehicle.legHeight,
             thrust: truth.thrust, propellantUsed: truth.propellantUsed, distanceToSite: truth.distanceToSite))
     }

@@ -8,7 +8,7 @@ public struct RegolithCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, DictCommand.self, PortsCommand.self, CANCommand.self, SimbusCommand.self,
-            FaultsCommand.self, SeqCommand.self, GroundCommand.self, ArchiveCommand.self,
+            FaultsCommand.self, SeqCommand.self, SimCommand.self, GroundCommand.self, ArchiveCommand.self,
         ])
 
     public init() {}

@@ -36,9 +36,13 @@ struct SequenceOptions: ParsableArguments {
         let source = try readText(file)
         let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
         return SequenceChecker.check(source: source, file: file, dictionary: d) { name in
-            let url = directory.appendingPathComponent(name + ".rseq")
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
-            return (file == URL(fileURLWithPath: file).lastPathComponent ? url.lastPathComponent : url.relativePath, text)
+            // NAME.rseq, else the file name with hyphens (`call lander_safing`: lander-safing.rseq).
+            for candidate in [name, name.replacingOccurrences(of: "_", with: "-")] {
+                let url = directory.appendingPathComponent(candidate + ".rseq")
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+                return (file == URL(fileURLWithPath: file).lastPathComponent ? url.lastPathComponent : url.relativePath, text)
+            }
+            return nil
         }
     }
 

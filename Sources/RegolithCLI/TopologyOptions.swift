@@ -2,6 +2,7 @@ public import ArgumentParser
 public import FlightCore
 public import FlightHAL
 import FlightWire
+import MissionHarness
 import Sequencing
 
 /// The flight topologies the CLI knows by name. Missions add theirs when they land.
@@ -11,6 +12,13 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
     /// table), the sequencer (`seq`, base id 0x0A00, every base tick) and the ground
     /// interface (its link unconnected unless one is given).
     case core
+
+    /// The lander's flight software (`LanderFlightSoftware`: drivers, attitude, navigation,
+    /// descent, the sequencer `seq` at 0x0A00), Chang'e-class, as the mission harness builds
+    /// it, on in-process device links; no ground interface. The simulator is not stepped:
+    /// this is for the dictionary (`dict export`, `seq check`), not for running a descent
+    /// (the mission harness does that).
+    case lander
 
     /// Base id of the ground interface component in every topology.
     public static let groundBaseID: UInt32 = 0x0900
@@ -36,6 +44,12 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
             builder.add(RateGroup("ground", groundIf), divisor: 2, offset: 1)
             let topology = try builder.build()
             sequencer.attach(to: topology)
+            topology.constants = ground.dataLink.dictionaryConstants
+            return topology
+        case .lander:
+            var options = LanderMission.Options()
+            options.descent = .none
+            let topology = try LanderMission(options: options).flight.topology
             topology.constants = ground.dataLink.dictionaryConstants
             return topology
         }

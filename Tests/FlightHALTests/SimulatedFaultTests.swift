@@ -155,6 +155,26 @@ func drain(_ link: some FrameLink) -> [ReceivedFrame] {
         #expect(bus.faults.busOffs == 1)
     }
 
+    /// The whole bus bus-off on demand (a fault scenario's can-bus-off), with or without a
+    /// fault plan: every node gets the error frame, nothing passes, all restart together.
+    @Test func wholeBusOffUntilRecovery() {
+        let bus = SimulatedFrameBus()
+        let a = bus.attach("a"), b = bus.attach("b"), c = bus.attach("c")
+        bus.goBusOff()
+        bus.goBusOff()  // idempotent: one error frame per node
+        #expect(a.send(numberedFrame(0)) != .sent && b.send(numberedFrame(1)) != .sent)
+        #expect(!a.state.isOpen && !c.state.isOpen)
+        for node in [a, b, c] {
+            #expect(drain(node).map { $0.frame.id } == [.standard(SimulatedFrameBus.canErrBusOff)])
+        }
+        bus.recoverFromBusOff()
+        #expect(a.state == .open && c.state == .open)
+        #expect(a.send(numberedFrame(2)) == .sent)
+        #expect(drain(b).map { $0.frame.isError ? -1 : Int(sequenceNumber($0.frame)) } == [-1, 2])
+        #expect(drain(c).map { $0.frame.id } == [.standard(SimulatedFrameBus.canErrRestarted), .standard(0x123)])
+        #expect(a.simulatedBus === bus)
+    }
+
     @Test func busOffWithNoStepsLastsUntilRestart() {
         let bus = SimulatedFrameBus(faults: .seeded(1).with(.busOff(steps: 0), at: 0))
         let a = bus.attach("a"), b = bus.attach("b")

@@ -44,7 +44,7 @@ import Testing
                 braking: .init(target: .init(position: [xf, 0, zf], velocity: [vx, 0, vz], acceleration: [ax, 0, az], downRangeJerk: jz), endTimeToGo: end, plannedDuration: which == "apollo" ? 510 : 550),
                 approach: approach)
             let run = which == "apollo"
-                ? DescentRun(vehicle: .apolloLM, plan: plan, altitude: 15_231, speed: 1_694.6, altitudeRate: -0.7, downRange: D, dt: 0.05, guidanceEvery: 4)
+                ? DescentRun(vehicle: .apolloLM, plan: plan, altitude: 15_231, speed: 1_694.6, altitudeRate: -0.7, downRange: D, dt: 0.05, guidanceEvery: 4, slewing: true)
                 : DescentRun(vehicle: .changE, plan: plan, altitude: 15_000, speed: 1_692, altitudeRate: 0, downRange: D, dt: 0.05, guidanceEvery: 4)
             var score = 0.0
             if which == "changE" {

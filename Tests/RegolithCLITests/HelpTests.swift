@@ -25,6 +25,8 @@ import Testing
               simbus                  Run the cross-process simulated CAN bus.
               faults                  Check fault tables against a topology's dictionary.
               seq                     Check, compile, explain and run mission sequence scripts (.rseq).
+              sim                     Run the simulator as its own process, its devices on the links a board
+                                      file names.
               ground                  Command a running flight software and watch, archive its telemetry and
                                       events.
               archive                 Query, export and plot a ground archive.
@@ -70,7 +72,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core; default: core)
+                                      The flight topology to use. (values: core, lander; default: core)
               -d, --dictionary <dictionary>
                                       Check against this Regolith JSON dictionary (from 'regolith dict export')
                                       instead of the topology's.
@@ -96,7 +98,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core; default: core)
+                                      The flight topology to use. (values: core, lander; default: core)
               -m, --max-seconds <max-seconds>
                                       Flight seconds to run at most (default: the worst case plus 60 s).
               --verbose               Also print COMMAND-severity events (every command dispatched and
@@ -124,7 +126,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core; default: core)
+                                      The flight topology to use. (values: core, lander; default: core)
               -e, --executive <executive>
                                       Executive: lockstep or realtime. (values: lockstep, realtime; default:
                                       lockstep)
@@ -156,7 +158,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core; default: core)
+                                      The flight topology to use. (values: core, lander; default: core)
               --spacecraft-id <spacecraft-id>
                                       CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
               --tm-frame-size <tm-frame-size>
@@ -186,7 +188,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core; default: core)
+                                      The flight topology to use. (values: core, lander; default: core)
               --spacecraft-id <spacecraft-id>
                                       CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
               --tm-frame-size <tm-frame-size>
@@ -229,6 +231,34 @@ import Testing
 
             """)
     }
+
+    @Test func simHelp() {
+        #expect(RegolithCommand.helpMessage(for: SimCommand.self, columns: 100) == """
+            OVERVIEW: Run the simulator as its own process, its devices on the links a board file names.
+
+            The board must say 'simulator: process'. Serial devices appear as pseudo-terminals linked at the
+            board's paths, CAN devices on the board's SocketCAN interface or on the simulated bus this process
+            serves. Physics runs at its fixed step, paced to the wall clock; a status line is printed each
+            second and a summary at the end (SIGINT or SIGTERM stop it cleanly). The lander starts at powered
+            descent initiation (15 km, 1,692 m/s, 545.5 km up-range of the Chang'e-3 site) with its engine off;
+            the rover is parked at the site.
+
+            USAGE: regolith sim --board <board> [--mission <mission>] [--seed <seed>] [--scenario <scenario>] [--duration <duration>] [--quiet]
+
+            OPTIONS:
+              --board <board>         The board file (YAML) naming each device's transport.
+              --mission <mission>     Which vehicle to simulate: lander or rover. (values: lander, rover;
+                                      default: lander)
+              --seed <seed>           Seed of every sensor's noise (a scenario's own seed replaces it).
+                                      (default: 1)
+              --scenario <scenario>   A fault scenario (YAML) to play against the run.
+              --duration <duration>   Simulated seconds to run (default: until interrupted).
+              --quiet                 Print no status line each second (the summary still prints).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
 }
 
 /// Bad arguments are refused with a specific message before anything runs.
@@ -248,6 +278,7 @@ import Testing
         (["dict", "export", "--spacecraft-id", "1024"], "--spacecraft-id must be in 0...1023, not 1024"),
         (["run", "--tm-frame-size", "14"], "--tm-frame-size must be in 15...2054, not 14"),
         (["seq", "run", "--max-seconds", "0", "x.rseq"], "--max-seconds must be in (0, 864000], not 0.0"),
+        (["sim", "--board", "b.yaml", "--duration", "0"], "--duration must be in (0, 86400] seconds, not 0.0"),
     ])
     func refused(arguments: [String], message: String) {
         #expect(throws: (any Error).self) { try RegolithCommand.parseAsRoot(arguments) }
@@ -263,7 +294,7 @@ import Testing
             _ = try RegolithCommand.parseAsRoot(["run", "--topology", "apollo"])
             Issue.record("an unknown topology was accepted")
         } catch {
-            #expect(RegolithCommand.message(for: error).contains("The value 'apollo' is invalid for '--topology <topology>'. Please provide one of 'core'."))
+            #expect(RegolithCommand.message(for: error).contains("The value 'apollo' is invalid for '--topology <topology>'. Please provide one of 'core' and 'lander'."))
         }
     }
 
@@ -282,7 +313,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core; default: core)
+                                      The flight topology to use. (values: core, lander; default: core)
               --sequence <sequence>   A sequence the table may start (repeatable).
               --version               Show the version.
               -h, --help              Show help information.

@@ -96,6 +96,8 @@ public struct DescentController: Sendable {
     /// Hover: where the lander holds (site frame cross and down-range) and the moves made.
     public private(set) var hoverTarget = SIMD2<Double>(0, 0)
     public private(set) var lateralMoves = 0
+    /// The close look: since when, and the moves made there (-1 once finished).
+    private var closeLook: (since: Double, moves: Int)?
     /// Cycles whose demand was clipped to the throttle range, per phase.
     public private(set) var saturatedCycles = [Int](repeating: 0, count: DescentPhase.allCases.count)
     /// When "landed" was declared and why it was accepted.
@@ -142,7 +144,10 @@ public struct DescentController: Sendable {
                     timeToGo = 0
                 } else {
                     enter(.hover, at: input.time)
-                    hoverTarget = SIMD2(r.y, r.z)
+                    // Hold where the lander can stop: its position plus the stopping distance at
+                    // the hold's acceleration, rather than pulling it back to where it was.
+                    let vh = SIMD2(v.y, v.z)
+                    hoverTarget = SIMD2(r.y, r.z) + vh * (length2(vh) / (2 * Self.holdAcceleration))
                 }
                 return update(input)
             }
@@ -150,7 +155,11 @@ public struct DescentController: Sendable {
             return demand(acceleration: a - g, mass: input.mass, tiltLimit: nil)
         case .hover:
             // Hold height and the hover target; after the assessment time, judge the ground.
-            let settled = input.time - phaseStart >= plan.hoverAssessment && length2(SIMD2(v.y, v.z)) < 0.5 && abs(v.x) < 0.5
+            // Settled (or out of hover time: propellant is the budget, as Apollo's 60-second calls
+            // said): judge the ground.
+            let inHover = input.time - phaseStart
+            let settled = inHover >= plan.hoverAssessment
+                && ((length2(SIMD2(v.y, v.z)) < 0.5 && abs(v.x) < 0.5) || inHover >= plan.maxHoverTime)
             if settled {
                 let bad = (input.groundSlope ?? 0) > plan.maxSlope
                 if bad && lateralMoves < plan.maxLateralMoves {
@@ -172,10 +181,33 @@ public struct DescentController: Sendable {
                 enter(.freeFall, at: input.time)
                 return .off
             }
+            // Chang'e-3's second look: at the close-look height the beams' spots are about the
+            // lander's footprint apart, so the slope they see is the slope the legs will meet.
+            // Hold there, judge it, and move a few metres aside when it is too steep.
+            if input.footHeight <= plan.closeLookHeight, closeLook == nil { closeLook = (input.time, 0) }
+            if let look = closeLook, look.moves >= 0 {
+                let held = input.time - look.since
+                if held >= plan.closeLookTime {
+                    if (input.groundSlope ?? 0) > plan.maxSlope, look.moves < plan.maxCloseLookMoves {
+                        hoverTarget = SIMD2(r.y, r.z) + SIMD2(0, plan.closeLookMove)
+                        closeLook = (input.time, look.moves + 1)
+                        lateralMoves += 1
+                    } else {
+                        closeLook = (look.since, -1)  // done: descend
+                    }
+                }
+                if let l = closeLook, l.moves >= 0 {
+                    let heightError = plan.closeLookHeight - input.footHeight
+                    let a = hold(r: r, v: v, verticalSpeed: max(-1, min(1, 0.3 * heightError)), chase: 1)
+                    return demand(acceleration: a - g, mass: input.mass, tiltLimit: plan.maxTerminalTilt)
+                }
+            }
             let speed = input.footHeight > plan.slowHeight
                 ? min(plan.descentSpeed, max(plan.finalSpeed, 0.1 * (input.footHeight - plan.slowHeight) + plan.finalSpeed))
                 : plan.finalSpeed
-            let a = hold(r: r, v: v, verticalSpeed: -speed)
+            // Below the slow height, only null the horizontal velocity: the touchdown limit is
+            // 1.22 m/s across, and the spot was chosen in the hover.
+            let a = hold(r: r, v: v, verticalSpeed: -speed, chase: input.footHeight > plan.slowHeight ? 1 : 0)
             return demand(acceleration: a - g, mass: input.mass, tiltLimit: plan.maxTerminalTilt)
         case .freeFall:
             // Landed when the legs, the IMU and the altitude agree: contact on at least two
@@ -192,15 +224,20 @@ public struct DescentController: Sendable {
         }
     }
 
-    /// Position and velocity hold in the site frame with a commanded vertical speed.
-    func hold(r: SIMD3<Double>, v: SIMD3<Double>, verticalSpeed: Double) -> SIMD3<Double> {
+    /// Horizontal acceleration the hold plans its stops with (m/s^2).
+    static let holdAcceleration = 0.4
+
+    /// Position and velocity hold in the site frame with a commanded vertical speed. Gains
+    /// are low enough for the thrust axis's slew limits (10 deg/s, 5 deg/s^2 on the lander):
+    /// a velocity loop of 0.6/s with those limits oscillated and grew to 20 m/s in the
+    /// closed loop; 0.25/s with 0.05/s on position and 2 m/s at most does not.
+    func hold(r: SIMD3<Double>, v: SIMD3<Double>, verticalSpeed: Double, chase: Double = 2) -> SIMD3<Double> {
         let horizontal = SIMD2(hoverTarget.x - r.y, hoverTarget.y - r.z)
-        // Desired horizontal velocity toward the target, limited to 5 m/s.
-        var vDesired = 0.15 * horizontal
+        var vDesired = 0.05 * horizontal
         let n = length2(vDesired)
-        if n > 5 { vDesired *= 5 / n }
+        if n > chase { vDesired *= n > 0 ? chase / n : 0 }
         let ax = 0.8 * (verticalSpeed - v.x)
-        let ay = 0.6 * (vDesired.x - v.y), az = 0.6 * (vDesired.y - v.z)
+        let ay = 0.25 * (vDesired.x - v.y), az = 0.25 * (vDesired.y - v.z)
         return SIMD3(ax, ay, az)
     }
 

@@ -1,4 +1,7 @@
 public import FlightCore
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The lander's descent as a component: arming checks, the phases of ``DescentController``
 /// as telemetry and events, the engine and attitude demands, and delta-v burns.
@@ -51,6 +54,8 @@ public final class DescentManager: Component {
     private var pointingError = Double.pi
     private var startTime: FlightTime?
     public private(set) var ignited = false
+    /// Flight time (s) the engine was first commanded to fire: powered descent initiation.
+    public private(set) var ignitionTime: Double?
     private var lastPhase = DescentPhase.standby
     private var armingFailures: UInt32 = 0
     private var saturations: UInt32 = 0
@@ -180,6 +185,8 @@ public final class DescentManager: Component {
         }
     }
 
+    func acosine(_ x: Double) -> Double { acos(x) }
+
     func seconds(_ t: FlightTime) -> Double { Double(t.nanoseconds) / 1e9 }
 
     public func tick(_ context: TickContext) {
@@ -215,10 +222,15 @@ public final class DescentManager: Component {
             let demand = controller.update(inputs)
             if demand.on {
                 attitudeDemand.publish(AttitudeDemand(axis: demand.direction))
-                // Hold ignition until the thrust axis points where guidance wants it.
-                if !ignited, pointingError > ignitionPointing, let start = startTime, context.time.since(start).seconds < 60 {
+                // Hold ignition until the thrust axis (navigation's attitude; the attitude unit's
+                // own report must agree) points where guidance wants it.
+                let axis = nav.quaternion.rotate([0, 0, 1])
+                let off = acosine(max(-1, min(1, Missions.dot(axis, demand.direction))))
+                let aligned = off <= ignitionPointing && pointingError <= ignitionPointing
+                if !ignited, !aligned, let start = startTime, context.time.since(start).seconds < 60 {
                     engineDemand.publish(EngineThrustDemand(arm: true, fire: false, thrust: 0))
                 } else {
+                    if !ignited { ignitionTime = now }
                     ignited = true
                     engineDemand.publish(.burn(thrust: demand.thrust))
                 }

@@ -22,12 +22,21 @@ public struct DescentPlan: Hashable, Sendable {
     /// Hover height above the ground (m) and how long to hold it to assess the ground (s).
     public var hoverHeight: Double
     public var hoverAssessment: Double
+    /// The longest hold at one spot before the ground is judged anyway (s).
+    public var maxHoverTime: Double
     /// The steepest slope under the lander accepted for landing (rad).
     public var maxSlope: Double
     /// How far one lateral move goes (m), and how many moves at most before landing anyway
     /// on the best spot seen.
     public var lateralMove: Double
     public var maxLateralMoves: Int
+    /// The close look (Chang'e-3's obstacle avoidance before the final descent): its foot
+    /// height (m), how long to hold there before judging (s), how far one move goes (m) and
+    /// how many moves at most.
+    public var closeLookHeight: Double
+    public var closeLookTime: Double
+    public var closeLookMove: Double
+    public var maxCloseLookMoves: Int
     /// Vertical descent: speed from the hover down to `slowHeight`, then `finalSpeed` (m/s).
     public var descentSpeed: Double
     public var slowHeight: Double
@@ -38,18 +47,24 @@ public struct DescentPlan: Hashable, Sendable {
     public var maxTerminalTilt: Double
 
     public init(
-        braking: GuidedPhase, approach: GuidedPhase, hoverHeight: Double = 100, hoverAssessment: Double = 8,
+        braking: GuidedPhase, approach: GuidedPhase, hoverHeight: Double = 100, hoverAssessment: Double = 8, maxHoverTime: Double = 25,
         maxSlope: Double = 8 * Double.pi / 180, lateralMove: Double = 15, maxLateralMoves: Int = 2,
-        descentSpeed: Double = 2, slowHeight: Double = 20, finalSpeed: Double = 0.7, cutoffHeight: Double = 1.5,
+        closeLookHeight: Double = 12, closeLookTime: Double = 2.5, closeLookMove: Double = 5, maxCloseLookMoves: Int = 3,
+        descentSpeed: Double = 3, slowHeight: Double = 20, finalSpeed: Double = 0.7, cutoffHeight: Double = 1.5,
         maxTerminalTilt: Double = 20 * Double.pi / 180
     ) {
         self.braking = braking
         self.approach = approach
         self.hoverHeight = hoverHeight
         self.hoverAssessment = hoverAssessment
+        self.maxHoverTime = maxHoverTime
         self.maxSlope = maxSlope
         self.lateralMove = lateralMove
         self.maxLateralMoves = maxLateralMoves
+        self.closeLookHeight = closeLookHeight
+        self.closeLookTime = closeLookTime
+        self.closeLookMove = closeLookMove
+        self.maxCloseLookMoves = maxCloseLookMoves
         self.descentSpeed = descentSpeed
         self.slowHeight = slowHeight
         self.finalSpeed = finalSpeed

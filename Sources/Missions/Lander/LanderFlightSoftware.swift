@@ -1,12 +1,19 @@
 public import Devices
 public import FlightCore
+public import Sequencing
 
 /// The lander's flight software as one topology: the core services, the device drivers
 /// (including the attitude control unit), navigation and descent, on the links a board gives.
 ///
-/// Rate groups (base rate 100 Hz): `landerDevices` (the five drivers) and `landerApps`
-/// (attitude driver, navigation, descent) every tick, in that order, so a sample read this
-/// tick is in this tick's solution and demand.
+/// Rate groups (base rate 100 Hz): `landerDevices` (the five drivers), `landerApps`
+/// (attitude driver, navigation, descent) and `sequencer` (the on-board sequencer, `seq`)
+/// every tick, in that order, so a sample read this tick is in this tick's solution and
+/// demand, and a sequence's `wait until` sees this tick's telemetry.
+///
+/// Fixed base ids (automatic ids start at 0x1000): the descent manager at
+/// ``descentBaseID`` (so `descent.START_DESCENT`'s opcode, which a sequence ARMs by number,
+/// does not move when drivers are added) and the sequencer at ``sequencerBaseID``, the core
+/// topology's convention.
 public final class LanderFlightSoftware {
     public struct Configuration: Sendable {
         public var vehicle: DescentController.Vehicle
@@ -50,12 +57,18 @@ public final class LanderFlightSoftware {
     }
 
     public static let devices = LanderDrivers.devices + ["attitude"]
+    /// Base id of the descent manager: `descent.START_DESCENT` is opcode 0x0B00.
+    public static let descentBaseID: UInt32 = 0x0B00
+    /// Base id of the sequencer, as in the core topology.
+    public static let sequencerBaseID: UInt32 = 0x0A00
 
     public let topology: Topology
     public let drivers: LanderDrivers
     public let attitude: AttitudeControlDriver
     public let navigator: LanderNavigator
     public let descent: DescentManager
+    /// The on-board sequencer: `install(_:)` a compiled sequence, start it with `seq.SEQ_RUN`.
+    public let sequencer: Sequencer
     public let appTopics: LanderAppTopics
 
     public init(links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Lander") throws {
@@ -81,10 +94,15 @@ public final class LanderFlightSoftware {
             controller: controller, legHeight: c.legHeight, landerTopics: drivers.topics, appTopics: appTopics, armedDevices: armed)
         builder.add(attitude)
         builder.add(navigator)
-        builder.add(descent)
+        builder.add(descent, baseID: Self.descentBaseID)
+        let sequencer = Sequencer()
+        builder.add(sequencer, baseID: Self.sequencerBaseID)
         builder.add(drivers.rateGroup(), divisor: 1)
         builder.add(RateGroup("landerApps", attitude, navigator, descent), divisor: 1)
+        builder.add(RateGroup("sequencer", sequencer), divisor: 1)
         topology = try builder.build()
+        sequencer.attach(to: topology)
+        self.sequencer = sequencer
         self.drivers = drivers
         self.attitude = attitude
         self.navigator = navigator

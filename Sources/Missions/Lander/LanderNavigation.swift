@@ -64,7 +64,9 @@ public struct LanderNavigation: Sendable {
     public private(set) var time: Double
     /// Counts since start.
     public private(set) var altitudeAccepted = 0, altitudeRejected = 0, reacquisitions = 0
-    public private(set) var velocityAccepted = 0, velocityRejected = 0
+    public private(set) var velocityAccepted = 0, velocityRejected = 0, velocityReacquisitions = 0
+    private var velocityRejectedSince: Double?
+    private var lastRejectedVelocity: SIMD3<Double>?
     /// When the last accepted altitude measurement was, for the rate gain.
     private var lastAltitudeUpdate: Double?
     /// The run of consecutive rejected measurements: when it began, and the last one
@@ -214,8 +216,24 @@ public struct LanderNavigation: Sendable {
         let gate = configuration.velocityGateFloor + configuration.velocityGateFraction * length(velocity)
         guard length(innovation) <= gate else {
             velocityRejected += 1
+            // Not latching either: rejected measurements whose innovations agree with each
+            // other for `reacquireAfter` seconds mean the estimate is wrong, not the sensor.
+            if let last = lastRejectedVelocity, let since = velocityRejectedSince, length(innovation - last) <= gate {
+                if time - since >= configuration.reacquireAfter {
+                    velocity = measured
+                    velocityReacquisitions += 1
+                    velocityRejectedSince = nil
+                    lastRejectedVelocity = nil
+                    return true
+                }
+            } else {
+                velocityRejectedSince = time
+            }
+            lastRejectedVelocity = innovation
             return false
         }
+        velocityRejectedSince = nil
+        lastRejectedVelocity = nil
         velocity += configuration.velocityGain * innovation
         velocityAccepted += 1
         return true

@@ -5,12 +5,12 @@ public enum LanderPlans {
     /// the DSKY log in ../shared/reference/apollo11-descent.csv.
     public static let apollo11 = DescentPlan(
         braking: .init(
-            target: .init(position: [2_220, 0, -9_059], velocity: [-38.46, 0, 244.4], acceleration: [-0.0732, 0, -3.349], downRangeJerk: -0.00989),
-            endTimeToGo: 1.33, plannedDuration: 510),
+            target: .init(position: [2_155, 0, -9_850], velocity: [-39.08, 0, 235.59], acceleration: [-0.0916, 0, -3.4637], downRangeJerk: -0.011055),
+            endTimeToGo: 6.48, plannedDuration: 510),
         approach: .init(
             target: .init(position: [110, 0, -150], velocity: [-4, 0, 5], acceleration: [0.05, 0, -0.2], downRangeJerk: 0),
             endTimeToGo: 3, plannedDuration: 120))
-    public static let apollo11DownRange = 481_384.0
+    public static let apollo11DownRange = 496_687.0
 
     /// Chang'e-class: braking to about 2 km, approach to a hover at 100 m. Targets found by
     /// a search (Tests/MissionsTests/DescentTuning.swift) for a 700-800 s descent from a
