@@ -294,7 +294,7 @@ import Testing
             _ = try RegolithCommand.parseAsRoot(["run", "--topology", "apollo"])
             Issue.record("an unknown topology was accepted")
         } catch {
-            #expect(RegolithCommand.message(for: error).contains("The value 'apollo' is invalid for '--topology <topology>'. Please provide one of 'core', 'lander' and 'rover'."))
+            #expect(RegolithCommand.message(for: error).contains("The value 'apollo' is invalid for '--topology <topology>'. Please provide one of 'core', 'lander' or 'rover'."))
         }
     }
 

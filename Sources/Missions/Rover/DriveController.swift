@@ -102,8 +102,12 @@ public struct DriveController: Sendable {
         }
     }
 
-    /// STOP: wheels still now.
-    public mutating func stop() { halt(.commanded, wheel: -1) }
+    /// STOP: wheels still now. A drive already stopped keeps the reason it stopped for (the
+    /// safing sequence's STOP after a fault stop must not hide the fault from the ground).
+    public mutating func stop() {
+        guard state != .stopped else { return }
+        halt(.commanded, wheel: -1)
+    }
 
     /// Adds a ground keep-out zone (SET_KEEP_OUT).
     public mutating func addKeepOut(_ zone: KeepOutZone) throws(KeepOutMap.Refusal) { try keepOut.add(zone) }
