@@ -42,6 +42,10 @@ struct RoverMissionTests {
         // The sequence set the zones, drove, and cleared them at the end.
         #expect(m.flight.drive.controller.keepOut.count == 0)
         #expect(m.flight.sequencer.commandsSent == 5)
+        #expect(Self.emissions(m, "drive.DriveCompleted") == 1)
+        #expect(Self.emissions(m, "drive.DriveStopped") == 0)
+        #expect(Self.emissions(m, "seq.SequenceAbortBlockStarted") == 0)
+        #expect(m.flight.drive.controller.steps >= 50)  // step-and-stop: a stop at least every metre
         // The log: once a second, from parked to arrived.
         #expect(m.log.count > 1_000)
         #expect(m.log.contains { $0.state == .driving })
@@ -121,6 +125,7 @@ struct RoverMissionTests {
         Self.expectStopped(m, .commLoss)
         let stop = try #require(m.outcome.stops.first)
         #expect(abs(stop.time - (m.options.startAt + 30)) < 0.5, "COMM_LOSS at \(stop.time) s")
+        #expect(Self.emissions(m, "drive.DriveStopped") == 1)
         #expect(!m.commandResponses.contains { $0.name == "drive.DRIVE_HEARTBEAT" })
     }
 
@@ -151,5 +156,13 @@ struct RoverMissionTests {
         #expect(m.flight.sequencer.failed == 1)
         #expect(m.flight.sequencer.completed == 0)
         #expect(!m.flight.sequencer.isBusy)
+        #expect(Self.emissions(m, "seq.SequenceAbortBlockStarted") == 1)
+        #expect(Self.emissions(m, "drive.DriveStopped") == 1)  // the safing's STOP did not stop it again
+        print("rover-hazards: stopped \(m.outcome.stops.map { "\($0.reason) wheel \($0.wheel) at \($0.time) s" }) after \(m.outcome.distanceDriven) m")
+    }
+
+    static func emissions(_ m: RoverMission, _ name: String) -> UInt64? {
+        let events = m.flight.topology.events
+        return events.infos.first { $0.qualifiedName == name }.flatMap { events.emissions(of: $0.id) }
     }
 }
