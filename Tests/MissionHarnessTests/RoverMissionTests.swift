@@ -82,6 +82,7 @@ struct RoverMissionTests {
         #expect(m.rig.world.state.speed == 0 || abs(m.rig.world.state.speed) < 1e-3, sourceLocation: sourceLocation)
         #expect(o.maxSpeed <= topSpeed, sourceLocation: sourceLocation)
         #expect(m.log.last?.stopReason == reason, sourceLocation: sourceLocation)
+        print("rover \(reason): stopped at \(o.stops.first?.time ?? -1) s after \(o.distanceDriven) m, run \(m.rig.time) s")
     }
 
     /// Motor over-current on wheel 2 (6 A, over the 1.25 x stall-current flag) stops the drive
@@ -104,6 +105,9 @@ struct RoverMissionTests {
         let m = try Self.shortDrive(
             [ScheduledFault(trigger: .at(seconds: 0), fault: .slipPatch(east: 0, north: 0, radius: 3, slip: 0.8))], east: 5, north: 0)
         Self.expectStopped(m, .slipOverLimit)
+        // The control: the same turn without the patch is not stopped.
+        let control = try Self.shortDrive([], east: 5, north: 0) { $0.maxTime = 15 }
+        #expect(control.outcome.stops.isEmpty && control.flight.drive.controller.isMoving)
     }
 
     /// The wheels' link cut (the CAN node silent both ways): no valid wheel status, the drive
