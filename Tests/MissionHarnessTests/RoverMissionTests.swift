@@ -143,6 +143,16 @@ struct RoverMissionTests {
         #expect(m.commandResponses.filter { $0.name == "drive.DRIVE_HEARTBEAT" }.count >= 10)
     }
 
+    /// Lockstep through the links is deterministic: the same seed, the same path, bit for bit.
+    @Test func sameSeedSamePath() throws {
+        func path() throws -> [Double] {
+            try Self.shortDrive([], north: 3) { $0.maxTime = 60 }.log.flatMap { [$0.east, $0.north, $0.heading] }
+        }
+        let a = try path(), b = try path()
+        #expect(a.count > 150 && a == b)
+        #expect(a[a.count - 2] > 1, "moved \(a[a.count - 2]) m north")  // it drove
+    }
+
     /// `Simulator/Scenarios/rover-hazards.yaml` on the sequenced 50 m route: its first fault
     /// on the route (the slip patch lies off it, east of the start) is the over-current on
     /// wheel 2 past 20 m: the drive stops MOTOR_OVER_CURRENT, the sequence fails and its abort
