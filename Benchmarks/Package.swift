@@ -114,6 +114,20 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Rover flight software: the drive's cycle and route planning (docs/performance.md,
+        // "Rover flight software")
+        .executableTarget(
+            name: "RoverBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FlightCore", package: "Regolith"),
+                .product(name: "Missions", package: "Regolith"),
+                .product(name: "Simulator", package: "Regolith"),
+            ],
+            path: "Benchmarks/RoverBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Simulator rig: the lander rig with every emulator on in-process links
         // (docs/performance.md, "Simulator rig")
         .executableTarget(

@@ -29,12 +29,20 @@ public struct RoverFaults: Equatable, Sendable, BitwiseCopyable {
     /// Current added to the motors in `overCurrentWheels`, A (a motor or driver fault).
     public var overCurrent: Double
     public var overCurrentWheels: IndexMask
+    /// Wheels that have lost ground contact (lifted: the rover high-centred on a rock, or
+    /// a wheel over a hole): they turn freely at the motor's no-load (idle) current and give
+    /// no traction; each side moves at the mean of its loaded wheels (none loaded: 0).
+    public var unloadedWheels: IndexMask
 
-    public init(stalledWheel: Int? = nil, slipPatch: SlipPatch? = nil, overCurrent: Double = 0, overCurrentWheels: IndexMask = []) {
+    public init(
+        stalledWheel: Int? = nil, slipPatch: SlipPatch? = nil, overCurrent: Double = 0, overCurrentWheels: IndexMask = [],
+        unloadedWheels: IndexMask = []
+    ) {
         self.stalledWheel = stalledWheel
         self.slipPatch = slipPatch
         self.overCurrent = overCurrent
         self.overCurrentWheels = overCurrentWheels
+        self.unloadedWheels = unloadedWheels
     }
 
     public static let none = RoverFaults()

@@ -73,8 +73,20 @@ public struct RoverSimulation: Sendable {
         // Rim speeds per wheel; a seized wheel does not turn.
         var rim: (Double, Double, Double, Double, Double, Double) = (leftCmd, leftCmd, leftCmd, rightCmd, rightCmd, rightCmd)
         if let w = faults.stalledWheel, (0..<6).contains(w) { RoverState.set(&rim, w, 0) }
-        let sideLeft = (rim.0 + rim.1 + rim.2) / 3
-        let sideRight = (rim.3 + rim.4 + rim.5) / 3
+        // Traction: the mean rim speed of each side's wheels on the ground (all of them
+        // unless a fault lifted some).
+        var sideLeft = 0.0, sideRight = 0.0
+        if faults.unloadedWheels.isEmpty {
+            sideLeft = (rim.0 + rim.1 + rim.2) / 3
+            sideRight = (rim.3 + rim.4 + rim.5) / 3
+        } else {
+            var nLeft = 0.0, nRight = 0.0
+            for i in 0..<6 where !faults.unloadedWheels.contains(index: i) {
+                if i < 3 { sideLeft += RoverState.element(rim, i); nLeft += 1 } else { sideRight += RoverState.element(rim, i); nRight += 1 }
+            }
+            sideLeft = nLeft > 0 ? sideLeft / nLeft : 0
+            sideRight = nRight > 0 ? sideRight / nRight : 0
+        }
         let forwardRim = (sideLeft + sideRight) / 2
         let turnRate = (sideLeft - sideRight) / (v.skidFactor * v.trackWidth)  // clockwise positive
 
@@ -132,6 +144,9 @@ public struct RoverSimulation: Sendable {
             var current = 0.0
             if seized || (blocked && driven) {
                 current = v.stallCurrent
+            } else if driven && faults.unloadedWheels.contains(index: i) {
+                current = v.idleCurrent  // spinning in the air: no load
+                RoverState.set(&state.wheelAngles, i, state.wheelAngle(i) + r / v.wheelRadius * dt)
             } else if driven {
                 current = min(v.stallCurrent, v.idleCurrent + perWheelTorque / v.torquePerAmp)
                 RoverState.set(&state.wheelAngles, i, state.wheelAngle(i) + r / v.wheelRadius * dt)

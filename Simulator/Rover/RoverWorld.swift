@@ -16,11 +16,13 @@ public struct RoverWorld: Sendable {
         public var motorCurrentRate: Double
         public var imu: RoverIMUModel.Configuration
         public var hazardRange: HazardRangeModel.Configuration
+        public var visualOdometry: VisualOdometryModel.Configuration
 
         public init(
             vehicle: RoverVehicle = .yutu2, terrain: Terrain, start: RoverState, dt: Double = 0.01,
             seed: UInt64, encoderRate: Double = 10, motorCurrentRate: Double = 10,
-            imu: RoverIMUModel.Configuration = .rover, hazardRange: HazardRangeModel.Configuration = .rover
+            imu: RoverIMUModel.Configuration = .rover, hazardRange: HazardRangeModel.Configuration = .rover,
+            visualOdometry: VisualOdometryModel.Configuration = .rover
         ) {
             self.vehicle = vehicle
             self.terrain = terrain
@@ -31,11 +33,12 @@ public struct RoverWorld: Sendable {
             self.motorCurrentRate = motorCurrentRate
             self.imu = imu
             self.hazardRange = hazardRange
+            self.visualOdometry = visualOdometry
         }
     }
 
     enum Stream: UInt64 {
-        case currents = 201, imu = 202, hazard = 203
+        case currents = 201, imu = 202, hazard = 203, visualOdometry = 204
     }
 
     /// Physics and truth.
@@ -49,8 +52,10 @@ public struct RoverWorld: Sendable {
     public var motorCurrents: MotorCurrentModel
     public var imu: RoverIMUModel
     public var hazardRange: HazardRangeModel
+    /// Visual odometry stand-in: true displacement between fixes, with error.
+    public var visualOdometry: VisualOdometryModel
 
-    let divisors: (encoders: Int, currents: Int, imu: Int, hazard: Int)
+    let divisors: (encoders: Int, currents: Int, imu: Int, hazard: Int, visualOdometry: Int)
 
     public init(_ c: Configuration) {
         simulation = RoverSimulation(vehicle: c.vehicle, terrain: c.terrain, start: c.start, dt: c.dt)
@@ -58,8 +63,9 @@ public struct RoverWorld: Sendable {
         motorCurrents = MotorCurrentModel(rate: c.motorCurrentRate, seed: c.seed, stream: Stream.currents.rawValue)
         imu = RoverIMUModel(c.imu, seed: c.seed, stream: Stream.imu.rawValue)
         hazardRange = HazardRangeModel(c.hazardRange, seed: c.seed, stream: Stream.hazard.rawValue)
+        visualOdometry = VisualOdometryModel(c.visualOdometry, seed: c.seed, stream: Stream.visualOdometry.rawValue)
         func divisor(_ rate: Double) -> Int { max(1, Int((1 / (rate * c.dt)).rounded())) }
-        divisors = (divisor(c.encoderRate), divisor(c.motorCurrentRate), divisor(c.imu.rate), divisor(c.hazardRange.rate))
+        divisors = (divisor(c.encoderRate), divisor(c.motorCurrentRate), divisor(c.imu.rate), divisor(c.hazardRange.rate), divisor(c.visualOdometry.rate))
     }
 
     public var state: RoverState { simulation.state }
@@ -87,6 +93,9 @@ public struct RoverWorld: Sendable {
         }
         if n % divisors.hazard == 0 {
             hazardRange.sample(s, vehicle: simulation.vehicle, terrain: simulation.terrain, time: t)
+        }
+        if n % divisors.visualOdometry == 0 {
+            visualOdometry.sample(s, time: t)
         }
     }
 

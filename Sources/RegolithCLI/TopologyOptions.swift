@@ -20,6 +20,12 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
     /// (the mission harness does that).
     case lander
 
+    /// The rover's flight software (`RoverFlightSoftware`: wheel, IMU, hazard and power
+    /// drivers, the drive `drive` at 0x0C00, the sequencer `seq` at 0x0A00), Yutu-2-class, as
+    /// the mission harness builds it, on in-process device links; no ground interface. For
+    /// the dictionary (`dict export`, `seq check`); the mission harness runs the drive.
+    case rover
+
     /// Base id of the ground interface component in every topology.
     public static let groundBaseID: UInt32 = 0x0900
     public static let sequencerBaseID: UInt32 = 0x0A00
@@ -50,6 +56,12 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
             var options = LanderMission.Options()
             options.descent = .none
             let topology = try LanderMission(options: options).flight.topology
+            topology.constants = ground.dataLink.dictionaryConstants
+            return topology
+        case .rover:
+            var options = RoverMission.Options()
+            options.drive = .none
+            let topology = try RoverMission(options: options).flight.topology
             topology.constants = ground.dataLink.dictionaryConstants
             return topology
         }

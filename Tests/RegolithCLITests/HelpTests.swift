@@ -74,7 +74,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core, lander; default: core)
+                                      The flight topology to use. (values: core, lander, rover; default: core)
               -d, --dictionary <dictionary>
                                       Check against this Regolith JSON dictionary (from 'regolith dict export')
                                       instead of the topology's.
@@ -100,7 +100,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core, lander; default: core)
+                                      The flight topology to use. (values: core, lander, rover; default: core)
               -m, --max-seconds <max-seconds>
                                       Flight seconds to run at most (default: the worst case plus 60 s).
               --verbose               Also print COMMAND-severity events (every command dispatched and
@@ -164,7 +164,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core, lander; default: core)
+                                      The flight topology to use. (values: core, lander, rover; default: core)
               -e, --executive <executive>
                                       Executive: lockstep or realtime. (values: lockstep, realtime; default:
                                       lockstep)
@@ -196,7 +196,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core, lander; default: core)
+                                      The flight topology to use. (values: core, lander, rover; default: core)
               --spacecraft-id <spacecraft-id>
                                       CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
               --tm-frame-size <tm-frame-size>
@@ -226,7 +226,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core, lander; default: core)
+                                      The flight topology to use. (values: core, lander, rover; default: core)
               --spacecraft-id <spacecraft-id>
                                       CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
               --tm-frame-size <tm-frame-size>
@@ -332,7 +332,7 @@ import Testing
             _ = try RegolithCommand.parseAsRoot(["run", "--topology", "apollo"])
             Issue.record("an unknown topology was accepted")
         } catch {
-            #expect(RegolithCommand.message(for: error).contains("The value 'apollo' is invalid for '--topology <topology>'. Please provide one of 'core' and 'lander'."))
+            #expect(RegolithCommand.message(for: error).contains("The value 'apollo' is invalid for '--topology <topology>'. Please provide one of 'core', 'lander' or 'rover'."))
         }
     }
 
@@ -351,7 +351,7 @@ import Testing
 
             OPTIONS:
               -t, --topology <topology>
-                                      The flight topology to use. (values: core, lander; default: core)
+                                      The flight topology to use. (values: core, lander, rover; default: core)
               --sequence <sequence>   A sequence the table may start (repeatable).
               --version               Show the version.
               -h, --help              Show help information.

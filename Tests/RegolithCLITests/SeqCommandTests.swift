@@ -31,4 +31,28 @@ import Testing
         let result = try options.check(against: try options.loadDictionary())
         #expect(result.errors.contains { $0.message.contains("imu.Health") })
     }
+
+    /// `--topology rover`: the drive at 0x0C00, the sequencer at 0x0A00; the rover's
+    /// sequences check clean against it (and not against the core).
+    @Test func roverTopologyHasTheSequencerAndTheDrive() throws {
+        let topology = try KnownTopology.rover.build()
+        #expect(topology.opcode("drive.DRIVE_ARC")?.rawValue == 0x0C00)
+        #expect(topology.opcode("drive.DRIVE_GOTO_WAYPOINT")?.rawValue == 0x0C02)
+        #expect(topology.opcode("seq.SEQ_RUN")?.rawValue == 0x0A00)
+        #expect(topology.members.contains { $0.component is Sequencer })
+    }
+
+    @Test(arguments: ["rover-drive.rseq", "rover-safing.rseq"])
+    func roverSequencesCheckClean(file: String) throws {
+        let options = try SequenceOptions.parse(["--topology", "rover", Self.sequences + "/" + file])
+        let result = try options.check(against: try options.loadDictionary())
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map { $0.rendered(file: file) })")
+        #expect(result.program != nil)
+    }
+
+    @Test func roverDriveDoesNotCheckAgainstTheCore() throws {
+        let options = try SequenceOptions.parse([Self.sequences + "/rover-drive.rseq"])
+        let result = try options.check(against: try options.loadDictionary())
+        #expect(result.errors.contains { $0.message.contains("wheels.Health") })
+    }
 }

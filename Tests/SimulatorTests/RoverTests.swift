@@ -186,4 +186,46 @@ import Testing
         #expect(w.encoders.latest.values[0] == expected || w.encoders.latest.values[0] == expected - 1)
         #expect(w.encoders.latest.sequence == 100)
     }
+
+    /// Visual odometry stand-in: fixes add up to the true path (1 % noise); during a dropout
+    /// fixes are invalid and the next valid one covers the whole interval.
+    @Test func visualOdometrySeesTheTrueMotion() {
+        var w = Self.world()
+        w.faults.slipPatch = SlipPatch(x: 0, y: 0, radius: 100, extraSlip: 0.3)  // wheels turn faster than the rover moves
+        w.command = RoverDriveCommand(left: 0.05, right: 0.05)
+        w.step(100)
+        var sum = 0.0
+        let y0 = w.state.y
+        for _ in 0..<10 {
+            w.step(100)
+            #expect(w.visualOdometry.latest.valid)
+            sum += w.visualOdometry.latest.forward
+        }
+        #expect(abs(sum - (w.state.y - y0)) < 0.02 * (w.state.y - y0))
+        #expect(abs(w.state.y - y0 - 0.05 * 0.68 * 10) < 1e-6)  // 32 % slip
+        w.visualOdometry.faults.dropout = true
+        w.step(300)
+        #expect(!w.visualOdometry.latest.valid)
+        let y1 = w.state.y
+        w.visualOdometry.faults.dropout = false
+        w.step(100)
+        let gap = w.state.y - (y1 - 0.05 * 0.68 * 3)
+        #expect(abs(w.visualOdometry.latest.forward - gap) < 0.02 * gap + 0.005)
+    }
+
+    /// Loss of ground contact: all six wheels lifted (high-centred) spin at idle current and
+    /// the rover stays put; one lifted wheel leaves the rover driving on the others.
+    @Test func unloadedWheels() {
+        var w = Self.world()
+        w.faults.unloadedWheels = IndexMask(rawValue: 0b11_1111)
+        w.command = RoverDriveCommand(left: 0.05, right: 0.05)
+        w.step(100)
+        #expect(w.state.y == 0 && w.state.speed == 0)
+        #expect(w.simulation.encoderTicks(0) > 0)
+        #expect(w.state.motorCurrent(3) == RoverVehicle.yutu2.idleCurrent)
+        w.faults.unloadedWheels = .index(1)
+        w.step(100)
+        #expect(w.state.y > 0.04)
+        #expect(w.state.motorCurrent(1) == RoverVehicle.yutu2.idleCurrent && w.state.motorCurrent(0) > RoverVehicle.yutu2.idleCurrent)
+    }
 }
