@@ -20,7 +20,9 @@ struct MissionCommand: ParsableCommand {
             <= 1.22 m/s, tilt <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg) and the nominal descent's \
             figures (PDI to touchdown 700-800 s, delta-v 1.9-2.3 km/s). Exits 0 when the landing is inside \
             the envelope, 1 when it is not (or there was no touchdown), 2 when the mission could not run \
-            (a board or scenario refused, rover-drive not available yet).
+            (a board or scenario refused). The rover drive flies Sequences/rover-drive.rseq (50 m around \
+            two keep-out zones) and exits 0 when it reaches the goal without entering a zone or exceeding \
+            200 m/h.
             """)
 
     enum Mission: String, ExpressibleByArgument, CaseIterable {
@@ -60,7 +62,7 @@ struct MissionCommand: ParsableCommand {
         do {
             switch mission {
             case .landerDescent: try landerDescent()
-            case .roverDrive: throw MissionCLIError(Self.roverNotAvailable)
+            case .roverDrive: try roverDrive()
             }
         } catch let e as MissionCLIError {
             MissionOutput.error("regolith mission: error: \(e.description)")
@@ -76,10 +78,47 @@ struct MissionCommand: ParsableCommand {
         }
     }
 
-    static let roverNotAvailable = """
-        rover-drive is not available yet: the rover's flight software and its lockstep harness are \
-        still being built and are not in this build. `regolith mission lander-descent` runs today.
-        """
+    func roverDrive() throws {
+        let loaded = try Board.load(contentsOf: board)
+        try Self.checkLockstep(loaded, needs: RoverFlightSoftware.devices, mission: mission.rawValue)
+        var options = RoverMission.Options()
+        options.seed = seed
+        if let scenario {
+            let s = try Scenario.load(contentsOf: scenario)
+            guard s.vehicle == .rover else {
+                throw MissionCLIError("\(scenario): scenario \(s.name) is for the \(s.vehicle), not the rover")
+            }
+            options.scenario = s
+        }
+        let m = try RoverMission(options: options)
+        let start = Date()
+        if !quiet { MissionOutput.write("rover drive: Sequences/rover-drive.rseq, 50 m around two keep-out zones at 0.05 m/s (about 19 simulated minutes)\n") }
+        m.run()
+        let result = RoverReport(m, board: "\(loaded.name) (\(board))", wallSeconds: Date().timeIntervalSince(start))
+        MissionOutput.write(result.text)
+        if let report {
+            do {
+                let url = URL(fileURLWithPath: report)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try result.json().write(to: url)
+            } catch {
+                throw MissionCLIError("\(report): cannot write the report: \(error.localizedDescription)")
+            }
+            MissionOutput.write("  report: \(report)\n")
+        }
+        if let plots {
+            do {
+                try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true)
+                let path = (plots as NSString).appendingPathComponent("path.svg")
+                try RoverReport.pathSVG(m, keepOut: RoverMission.routeKeepOut, goal: RoverMission.routeGoal)
+                    .write(toFile: path, atomically: true, encoding: .utf8)
+                MissionOutput.write("  plot: \(path)\n")
+            } catch {
+                throw MissionCLIError("\(plots): cannot write the path plot: \(error.localizedDescription)")
+            }
+        }
+        if !result.completed { throw ExitCode(1) }
+    }
 
     func landerDescent() throws {
         let loaded = try Board.load(contentsOf: board)

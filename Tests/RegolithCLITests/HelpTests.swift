@@ -123,7 +123,8 @@ import Testing
             <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg) and the nominal descent's figures (PDI to
             touchdown 700-800 s, delta-v 1.9-2.3 km/s). Exits 0 when the landing is inside the envelope, 1 when
             it is not (or there was no touchdown), 2 when the mission could not run (a board or scenario
-            refused, rover-drive not available yet).
+            refused). The rover drive flies Sequences/rover-drive.rseq (50 m around two keep-out zones) and
+            exits 0 when it reaches the goal without entering a zone or exceeding 200 m/h.
 
             USAGE: regolith mission <mission> [--board <file>] [--seed <n>] [--vehicle <vehicle>] [--scenario <file>] [--report <file.json>] [--plots <dir>] [--quiet]
 

@@ -1,6 +1,6 @@
 """`regolith mission`: the lander descent run by the built binary on Boards/sim.yaml; its JSON
 report read back and judged again in Python from the touchdown figures (ACCEPTANCE.md's
-envelope), its plots parsed as SVG; boards it cannot run and the rover drive refused cleanly."""
+envelope), its plots parsed as SVG; boards it cannot run refused cleanly; the rover drive reaching its goal."""
 import json
 import math
 import subprocess
@@ -56,7 +56,7 @@ def test_report_has_every_key_and_the_landing_is_inside_the_envelope(descent):
     assert 1900 <= r["delta_v"] <= 2300
     assert r["propellant_used"] > 0 and r["distance_to_site"] >= 0
     assert r["simulated_seconds"] >= td["time"]
-    assert r["commands"] == [{"name": "cmdDisp.ARM", "response": "OK"}, {"name": "descent.START_DESCENT", "response": "OK"}]
+    assert r["commands"] == [{"name": "seq.SEQ_RUN", "response": "OK"}]  # the descent sequence commands the rest
     assert math.isclose(r["real_time_factor"], r["simulated_seconds"] / r["wall_seconds"], rel_tol=1e-6)
 
 
@@ -125,14 +125,26 @@ def test_a_bad_board_file_is_reported_with_its_location(regolith_bin, tmp_path):
     assert f"{bad}:5" in proc.stderr and "flux-capacitor" in proc.stderr
 
 
-def test_rover_drive_says_it_is_not_available_yet(regolith_bin):
-    proc = run(regolith_bin, "rover-drive", "--quiet")
-    assert proc.returncode == 2 and "not available yet" in proc.stderr
+def test_rover_drive_reaches_its_goal_and_reports_it(regolith_bin, tmp_path):
+    """The 50 m route of Sequences/rover-drive.rseq through every device link: the JSON report
+    says the goal was reached (within 2 m), no keep-out zone entered, the top speed under
+    ACCEPTANCE.md's 200 m/h, and the path plot is an SVG polyline."""
+    proc = run_long(regolith_bin, "rover-drive", "--quiet", "--report", str(tmp_path / "r.json"), "--plots", str(tmp_path / "p"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    r = json.loads((tmp_path / "r.json").read_text())
+    assert r["completed"] is True and r["sequence_completed"] is True
+    assert r["distance_to_goal"] <= 2 and r["keep_out_violations"] == 0
+    assert 0 < r["max_speed_metres_per_hour"] <= 200
+    assert 45 <= r["distance_driven"] <= 60
+    svg = ET.parse(tmp_path / "p" / "path.svg").getroot()
+    assert any(e.tag.endswith("polyline") for e in svg.iter())
 
 
 def test_a_refused_descent_exits_1_with_no_touchdown_and_the_refusal_in_the_report(regolith_bin, tmp_path):
-    """Luna 25 (ACCEPTANCE.md): the burn is refused while its cut-off sensor is not valid, so
-    there is no landing: exit status 1, every envelope check failed for want of a value."""
+    """Luna 25 (ACCEPTANCE.md): the descent is not started while its cut-off sensor (the IMU) is
+    not valid: the descent sequence's pre-check times out and its abort block safes the lander
+    (ABORTED, engine never lit), so there is no landing: exit status 1, every envelope check
+    failed for want of a value."""
     proc = run_long(regolith_bin, "lander-descent", "--quiet", "--scenario",
                     "Simulator/Scenarios/luna-25-accelerometer-off.yaml", "--report", str(tmp_path / "r.json"))
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -140,12 +152,13 @@ def test_a_refused_descent_exits_1_with_no_touchdown_and_the_refusal_in_the_repo
     assert set(r) == TOP_KEYS
     assert r["scenario"] == "luna-25-accelerometer-off"
     assert r["touchdown"] is None and r["pdi_to_touchdown"] is None and r["inside_envelope"] is False
-    assert r["landed"] is False and r["final_phase"] == "STANDBY"
-    assert {"name": "descent.START_DESCENT", "response": "EXECUTION_ERROR"} in r["commands"]
+    assert r["landed"] is False and r["final_phase"] == "ABORTED"
+    assert r["commands"] == [{"name": "seq.SEQ_RUN", "response": "OK"}]
+    assert r["propellant_used"] == 0 and r["delta_v"] == 0
     for c in r["checks"]:
         if c["envelope"]:
             assert c["value"] is None and c["pass"] is False
-    assert "command descent.START_DESCENT answered EXECUTION_ERROR" in proc.stdout
+    assert "no touchdown: final phase ABORTED" in proc.stdout
     assert "Inside the touchdown envelope: NO" in proc.stdout
 
 
