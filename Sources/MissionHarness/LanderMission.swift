@@ -5,6 +5,7 @@ public import Missions
 public import Sequencing
 public import Simulator
 import Devices
+import Foundation
 
 /// The lander's powered descent, flight software and simulator joined in one lockstep loop
 /// on the in-process simulated links (`Boards/sim.yaml`): each physics step (1 kHz) the rig
@@ -48,6 +49,10 @@ public final class LanderMission {
         /// ARM and START_DESCENT run in the sequencer's tick at `startAt`: the descent
         /// starts at the same instant as with `.direct`.
         public var startAt: Double = 2
+        /// The lander's fault table (YAML, docs/faults.md), loaded into the flight topology with
+        /// the system mode and the fault manager; nil: no fault protection.
+        /// ``LanderMission/repositoryFaultTable`` is the shipped one.
+        public var faultTable: String?
         /// Seconds between log records.
         public var logInterval: Double = 1
         public init() {}
@@ -176,7 +181,16 @@ public final class LanderMission {
             vehicle: .init(minThrust: vehicle.minThrust, maxThrust: vehicle.maxThrust, maxContinuousThrust: vehicle.maxContinuousThrust),
             plan: plan, site: Self.simd(site.position) * (navigation.referenceRadius / site.radius), approachFrom: Self.simd(start.position), navigation: navigation,
             exhaustVelocity: vehicle.exhaustVelocity, legHeight: vehicle.legHeight, ratedThrust: vehicle.maxThrust)
-        flight = try LanderFlightSoftware(links: flightLinks, configuration: configuration)
+        var faults: FaultTable?
+        if let path = options.faultTable {
+            let file = FaultTableFile(contentsOf: path)
+            guard file.structuralErrors.isEmpty else {
+                throw FaultTableError(file: path, messages: file.structuralErrors.map { "\($0)" })
+            }
+            faults = file.table
+        }
+        // Names in the table are checked against the topology when it is built (binding).
+        flight = try LanderFlightSoftware(links: flightLinks, configuration: configuration, faults: faults)
         executive = flight.topology.lockstep()
         dictionary = flight.topology.dictionary()
         if options.descent == .sequence {
@@ -196,6 +210,18 @@ public final class LanderMission {
             position: Self.simd(start.position), velocity: Self.simd(start.velocity),
             attitude: Quaternion(w: q.w, v: SIMD3(q.x, q.y, q.z)), mass: vehicle.initialMass, at: .zero)
         log.reserveCapacity(Int(options.maxTime / options.logInterval) + 2)
+    }
+
+    /// `Boards/lander-faults.yaml` in this repository.
+    public static var repositoryFaultTable: String {
+        (MissionSequences.repositoryDirectory as NSString).deletingLastPathComponent + "/Boards/lander-faults.yaml"
+    }
+
+    /// A fault table that did not load, with every problem.
+    public struct FaultTableError: Error, CustomStringConvertible {
+        public var file: String
+        public var messages: [String]
+        public var description: String { "fault table \(file):\n" + messages.joined(separator: "\n") }
     }
 
     static func simd(_ v: Vector3) -> SIMD3<Double> { SIMD3(v.x, v.y, v.z) }

@@ -64,6 +64,9 @@ public final class DescentManager: Component {
     /// Gravitational parameter of the Moon (m^3/s^2), for guidance's gravity.
     public var gm = 4.902_8e12
     private var burn: DeltaVBurn?
+    /// The system mode, when the topology has fault protection: DESCENT from START_DESCENT,
+    /// LANDED at touchdown, SAFE on abort (so the table's DESCENT lock-outs and monitors apply).
+    public var modes: SystemMode?
     /// Every phase change: (flight time s, phase). For reports; bounded by the phase count.
     public private(set) var phaseLog: [(time: Double, phase: DescentPhase)] = []
 
@@ -162,6 +165,7 @@ public final class DescentManager: Component {
                 return .executionError
             }
             ports.log(Event.armingPassed)
+            if let m = modes, let d = m.index(of: "DESCENT") { _ = m.request(d, reason: .flightSoftware) }
             startTime = command.time
             controller.ignite(at: seconds(command.time))
             return .ok
@@ -250,6 +254,13 @@ public final class DescentManager: Component {
             if phaseLog.count < phaseLog.capacity { phaseLog.append((now, lastPhase)) }
             ports.log(Event.phaseChanged, .enumeration(Int32(lastPhase.rawValue)), .f64(nav.altitude))
             if lastPhase == .landed { ports.log(Event.landed, .u8(UInt8(clamping: contacts))) }
+            if let m = modes {
+                switch lastPhase {
+                case .landed: if let l = m.index(of: "LANDED") { _ = m.request(l, reason: .flightSoftware) }
+                case .aborted: m.enterSafe(reason: .flightSoftware)
+                default: break
+                }
+            }
         }
         ports.write(Channel.phase, .enumeration(Int32(controller.phase.rawValue)))
         ports.write(Channel.timeToGo, .f64(controller.timeToGo))

@@ -70,8 +70,19 @@ public final class LanderFlightSoftware {
     /// The on-board sequencer: `install(_:)` a compiled sequence, start it with `seq.SEQ_RUN`.
     public let sequencer: Sequencer
     public let appTopics: LanderAppTopics
+    /// The system mode, health monitor and fault manager, when a fault table was given.
+    public let faultProtection: FaultProtection?
+    /// The lander's modes: STANDBY before the descent, DESCENT in powered descent (set by the
+    /// descent manager at START_DESCENT), LANDED at touchdown, SAFE (on abort, or by a fault
+    /// response).
+    public static let modes = ["STANDBY", "DESCENT", "LANDED", "SAFE"]
 
-    public init(links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Lander") throws {
+    /// `faults`: the lander's fault table (`Boards/lander-faults.yaml`, docs/faults.md); with
+    /// it the topology gets the system mode, health pings and the fault manager, in a `faults`
+    /// rate group at 10 Hz after the lander's own groups, and the table's command lock-outs.
+    public init(
+        links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Lander", faults: FaultTable? = nil
+    ) throws {
         var builder = TopologyBuilder(name: name, baseRate: c.baseRate, coreRate: 10)
         let drivers = try LanderDrivers(links: links, into: &builder, options: .init(ratedThrust: c.ratedThrust))
         let appTopics = try LanderAppTopics(on: builder.bus)
@@ -100,6 +111,13 @@ public final class LanderFlightSoftware {
         builder.add(drivers.rateGroup(), divisor: 1)
         builder.add(RateGroup("landerApps", attitude, navigator, descent), divisor: 1)
         builder.add(RateGroup("sequencer", sequencer), divisor: 1)
+        if let faults {
+            let modes = SystemMode(modes: Self.modes, initial: "STANDBY")
+            faultProtection = builder.addFaultProtection(modes: modes, table: faults, divisor: 10, offset: 5)
+            descent.modes = modes
+        } else {
+            faultProtection = nil
+        }
         topology = try builder.build()
         sequencer.attach(to: topology)
         self.sequencer = sequencer

@@ -1,0 +1,226 @@
+import FlightCore
+import Foundation
+import MissionHarness
+import Missions
+import Simulator
+import Testing
+
+/// ACCEPTANCE.md "Real failures worth a regression scenario each" (issues 7 and 9): each
+/// failure's scenario (`Simulator/Scenarios/*.yaml`) played on the lander rig, the flight
+/// software running the lander's fault table (`Boards/lander-faults.yaml`), asserting what
+/// the software must do. Each test prints which monitors and responses fired in it, and the
+/// fault coverage of every scenario run so far (the last one printed is the whole suite's).
+@Suite("Real failures replayed on the lander")
+struct FailureScenarioTests {
+    static let coverage = FaultCoverage()
+
+    static let scenarios = (MissionSequences.repositoryDirectory as NSString).deletingLastPathComponent + "/Simulator/Scenarios"
+
+    /// The harness with the shipped fault table and the named scenario.
+    func mission(_ scenario: String?, descent: LanderMission.Options.Descent = .sequence, maxTime: Double = 1_100) throws -> LanderMission {
+        var options = LanderMission.Options()
+        options.faultTable = LanderMission.repositoryFaultTable
+        options.descent = descent
+        options.maxTime = maxTime
+        if let scenario { options.scenario = try Scenario.load(contentsOf: Self.scenarios + "/\(scenario).yaml") }
+        return try LanderMission(options: options)
+    }
+
+    func faults(_ m: LanderMission) throws -> FaultProtection { try #require(m.flight.faultProtection) }
+
+    func emissions(_ m: LanderMission, _ name: String) -> UInt64 {
+        let events = m.flight.topology.events
+        return events.infos.first { $0.qualifiedName == name }.flatMap { events.emissions(of: $0.id) } ?? 0
+    }
+
+    func mode(_ m: LanderMission) throws -> String {
+        let modes = try faults(m).modes
+        return modes.names[modes.current]
+    }
+
+    /// Records the run's fault activity and prints it.
+    func report(_ m: LanderMission, _ scenario: String) throws {
+        let f = try faults(m).faults
+        Self.coverage.record(f, scenario: scenario)
+        let own = FaultCoverage()
+        own.record(f, scenario: scenario)
+        let t = m.outcome.touchdown
+        print("""
+            === \(scenario): phase \(m.outcome.finalPhase), mode \(try mode(m)), \
+            touchdown \(t.map { String(format: "v %.2f m/s, h %.2f m/s, tilt %.2f deg, rate %.2f deg/s", $0.verticalSpeed, $0.horizontalSpeed, $0.tiltDegrees, $0.angularRateDegrees) } ?? "none")
+            \(own.report())
+            --- coverage so far ---
+            \(Self.coverage.report())
+            """)
+    }
+
+    /// The table loads and binds to the lander topology; nothing fires in a quiet STANDBY.
+    @Test func landerFaultTableLoadsIntoTheLanderTopology() throws {
+        let m = try mission(nil, descent: .none, maxTime: 3)
+        m.runFor(seconds: 3)
+        let f = try faults(m)
+        #expect(try mode(m) == "STANDBY")
+        #expect(f.faults.trips(of: "imuUnhealthy") == 0)
+        #expect(f.faults.trips(of: "altimeterUnhealthy") == 0)
+        #expect(f.faults.trips(of: "armingFailed") == 0)
+        #expect(m.flight.topology.dispatcher.gate != nil)
+    }
+
+    /// Hakuto-R M1 (2023): over a crater rim the altimeter's ranges jump 3 km. Rejection must
+    /// not latch: navigation reacquires the altimeter, the lander lands inside the envelope,
+    /// and "landed" is declared only when contact, IMU and altitude agree (not before the
+    /// feet are down).
+    @Test func hakutoRCraterRimLandsSafely() throws {
+        let m = try mission("hakuto-r-crater-rim")
+        m.run()
+        let o = m.outcome
+        try report(m, "hakuto-r")
+        let t = try #require(o.touchdown)
+        #expect(o.finalPhase == .landed)
+        // KNOWN ISSUE (found by this test): the lander does not survive the crater rim. It
+        // touches down at ~45 m/s vertical, ~50 m/s horizontal, tilted ~79 deg, ~490 m from
+        // the site, at full thrust, and the descent manager still declares LANDED (legs in
+        // contact, IMU valid, altitude near zero all agreed at the crash). The altimeter is
+        // rejected and then reacquired (no latching), but part of the stepped ranges got in:
+        // at 525 s navigation believed 6.5 km with the truth at 4.4 km, guidance dived at
+        // full thrust to catch up, and the approach and hover could not recover (probe log,
+        // same result without the fault table). ACCEPTANCE.md requires a safe landing: the assertion
+        // stands as a known issue; withKnownIssue fails the test once it lands safely.
+        withKnownIssue("Hakuto-R: crater-rim altitude step ends in a crash, not a safe landing") {
+            #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
+        }
+        #expect(emissions(m, "navigation.AltimeterRejected") >= 1)
+        #expect(emissions(m, "navigation.AltimeterReacquired") >= 1)
+        let f = try faults(m).faults
+        #expect((f.trips(of: "altimeterReacquired") ?? 0) >= 1)
+        // Landed declared after (not before) the feet touched, with the IMU in use.
+        let landed = try #require(m.flight.descent.phaseLog.first { $0.phase == .landed })
+        #expect(landed.time >= t.time - 0.011, "landed declared at \(landed.time) s, touchdown at \(t.time) s")
+        #expect(emissions(m, "descent.Landed") == 1)
+        #expect(f.trips(of: "descentAborted") == 0)
+        #expect(try mode(m) == "LANDED")
+    }
+
+    /// Luna 25 (2023): the IMU (the burn's cut-off sensor) gives no valid data. EXECUTE_BURN
+    /// is refused with BurnRefused; START_DESCENT is refused by the arming checks; the engine
+    /// never fires and the lander is safed.
+    @Test func luna25BurnAndDescentRefusedWithoutTheIMU() throws {
+        let m = try mission("luna-25-accelerometer-off", descent: .none, maxTime: 5)
+        m.runFor(seconds: 3)
+        let burn = try #require(m.flight.topology.opcode("descent.EXECUTE_BURN"))
+        #expect(m.command("cmdDisp.ARM", [.value(.u32(burn.rawValue))]) == .ok)
+        #expect(m.command("descent.EXECUTE_BURN", [.value(.f64(50)), .value(.f64(20))]) == .executionError)
+        #expect(emissions(m, "descent.BurnRefused") == 1)
+        let start = try #require(m.flight.topology.opcode("descent.START_DESCENT"))
+        #expect(m.command("cmdDisp.ARM", [.value(.u32(start.rawValue))]) == .ok)
+        #expect(m.command("descent.START_DESCENT") == .executionError)
+        #expect(emissions(m, "descent.ArmingCheckFailed") == 1)
+        m.runFor(seconds: 1)
+        try report(m, "luna-25")
+        let f = try faults(m).faults
+        #expect(f.trips(of: "burnRefused") == 1)
+        #expect(f.trips(of: "armingFailed") == 1)
+        #expect((f.trips(of: "imuUnhealthy") ?? 0) >= 1)
+        #expect(!m.flight.descent.ignited)
+        #expect(m.flight.descent.phase == .standby)
+        #expect(m.rig.world.state.thrust == 0)
+        #expect(try mode(m) == "SAFE")
+    }
+
+    /// Beresheet (2019): the IMU's data stops for 10 s at 300 s. Navigation fails over and the
+    /// engine keeps firing (no cut-off); a reset command sent during the powered descent
+    /// (imu.RESYNC, then engine.ENGINE_SHUTDOWN) is refused with CommandLockedOut; the lander
+    /// lands inside the envelope.
+    @Test func beresheetIMUDropoutFailsOverAndLocksOutResets() throws {
+        let m = try mission("beresheet-imu-fault")
+        m.runFor(seconds: 304)
+        #expect(try mode(m) == "DESCENT")
+        #expect(m.command("imu.RESYNC") == .validationError)
+        #expect(m.command("engine.ENGINE_SHUTDOWN") == .validationError)
+        #expect(emissions(m, "faultMgr.CommandLockedOut") == 2)
+        m.run()
+        let o = m.outcome
+        try report(m, "beresheet")
+        #expect(emissions(m, "navigation.ImuFailover") >= 1)
+        let f = try faults(m).faults
+        #expect((f.trips(of: "imuFailover") ?? 0) >= 1)
+        #expect(f.trips(of: "descentAborted") == 0)
+        // The engine fired through the dropout.
+        let during = m.log.filter { $0.time >= 300 && $0.time <= 311 }
+        #expect(!during.isEmpty)
+        #expect(during.allSatisfy { $0.thrust > 0 }, "thrust during the dropout: \(during.map(\.thrust))")
+        let t = try #require(o.touchdown)
+        #expect(o.finalPhase == .landed)
+        #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
+    }
+
+    /// Chandrayaan-2 Vikram (2019): the engine gives 10 % more thrust than commanded. Guidance
+    /// absorbs it without saturating and lands inside the envelope.
+    @Test func chandrayaan2ThrustDispersionAbsorbedWithoutSaturation() throws {
+        let m = try mission("chandrayaan-2-thrust-dispersion")
+        m.run()
+        let o = m.outcome
+        try report(m, "chandrayaan-2")
+        // KNOWN ISSUE (found by this test): with +10 % thrust the lander lands inside the
+        // envelope, but guidance's thrust demand leaves the throttle range on ~1,500 cycles
+        // (descent.GuidanceSaturated; ~1,100 in BRAKING, ~430 in TERMINAL_DESCENT). The other
+        // descents saturate too (the coverage report shows guidanceSaturated in Beresheet,
+        // Hakuto-R and SLIM), so part of this is the baseline guidance, not the dispersion
+        // alone. ACCEPTANCE.md requires no saturation; the assertion
+        // stands, recorded as a known issue until guidance estimates the thrust scale.
+        // withKnownIssue fails the test if the saturations go away, so this note must go too.
+        withKnownIssue("Chandrayaan-2: guidance saturates under +10 % thrust dispersion") {
+            #expect(emissions(m, "descent.GuidanceSaturated") == 0, "saturated cycles by phase: \(m.flight.descent.controller.saturatedCycles)")
+        }
+        let t = try #require(o.touchdown)
+        #expect(o.finalPhase == .landed)
+        #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
+    }
+
+    /// IM-1 Odysseus (2024): the altimeter gives nothing from the start. The arming checks
+    /// refuse START_DESCENT naming it, the engine never fires, the fault table safes the lander.
+    @Test func im1DeadAltimeterRefusedByArmingChecks() throws {
+        let m = try mission("im-1-rangefinder-dropout", descent: .direct, maxTime: 5)
+        m.runFor(seconds: 4)
+        try report(m, "im-1")
+        #expect(m.commandResponses.map(\.name) == ["cmdDisp.ARM", "descent.START_DESCENT"])
+        #expect(m.commandResponses.last?.response == .executionError)
+        #expect(emissions(m, "descent.ArmingCheckFailed") == 1)
+        #expect(emissions(m, "descent.ArmingChecksPassed") == 0)
+        let f = try faults(m).faults
+        #expect(f.trips(of: "armingFailed") == 1)
+        #expect((f.trips(of: "altimeterUnhealthy") ?? 0) >= 1)
+        #expect(f.counts(of: "armingSafing")?.fired == 1)
+        #expect(!m.flight.descent.ignited)
+        #expect(m.rig.world.state.thrust == 0)
+        #expect(try mode(m) == "SAFE")
+    }
+
+    /// SLIM (2024): half the thrust is lost at 50 m. The outcome must be a safe landing
+    /// (inside the envelope, touchdown attitude recorded) or an abort; never a hard landing
+    /// with the descent still believing all is well.
+    @Test func slimThrustLossNear50mLandsOrAborts() throws {
+        let m = try mission("slim-engine-loss")
+        m.run()
+        let o = m.outcome
+        try report(m, "slim")
+        if o.finalPhase == .aborted {
+            #expect(try mode(m) == "SAFE")
+        } else {
+            let t = try #require(o.touchdown)
+            print("SLIM touchdown attitude: tilt \(t.tiltDegrees) deg, rate \(t.angularRateDegrees) deg/s, quaternion \(t.attitude)")
+            // KNOWN ISSUE (found by this test): the scenario's trigger (true height above the
+            // local ground < 50 m) fires at ~625 s in APPROACH over terrain that stands
+            // ~390 m above the site's reference, while navigation believes ~400 m; with half
+            // the thrust the lander hits the ground at ~13 m/s vertical, ~28 m/s horizontal
+            // (upright: tilt ~4 deg) with the descent manager in HOVER: no abort, no detection
+            // of the thrust loss (the table has no thrust-vs-demand monitor yet). Same result
+            // without the fault table. ACCEPTANCE.md
+            // requires an abort or a safe landing: the assertions stand as a known issue.
+            withKnownIssue("SLIM: thrust loss at 50 m is not detected; the lander crashes in HOVER") {
+                #expect(o.finalPhase == .landed)
+                #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
+            }
+        }
+    }
+}
