@@ -2,6 +2,7 @@ import ArgumentParser
 import FlightCore
 import Foundation
 import Sequencing
+import MissionHarness
 
 /// `regolith seq run`: compile a script (or take a compiled one), install it in the topology's
 /// sequencer, start it with SEQ_RUN and step the topology in lockstep until it ends.
@@ -13,8 +14,10 @@ struct SeqRun: ParsableCommand {
             The script is checked and compiled against the topology's dictionary (a .rseqb file is \
             installed as it is), installed, started with seq.SEQ_RUN, and the topology is stepped \
             until the sequence completes, fails or is cancelled, or --max-seconds of flight time pass. \
-            Events are printed as they happen (COMMAND-severity events with --verbose). Exits 0 only \
-            when the sequence completed.
+            Events are printed as they happen (COMMAND-severity events with --verbose). With --topology \
+            lander or rover the flight software runs against the simulator in lockstep, through the \
+            in-process device links of Boards/sim.yaml (e.g. `regolith seq run --topology lander \
+            Sequences/lander-descent.rseq` flies the descent). Exits 0 only when the sequence completed.
             """)
 
     @OptionGroup var topologyOptions: TopologyOptions
@@ -33,7 +36,27 @@ struct SeqRun: ParsableCommand {
     }
 
     func run() throws {
-        let topology = try topologyOptions.topology.build()
+        // The mission topologies run against the simulator (the lockstep harness, in-process
+        // device links, Boards/sim.yaml); the core topology runs alone.
+        let topology: Topology
+        var stepOnce: () -> Void
+        switch topologyOptions.topology {
+        case .lander:
+            var o = LanderMission.Options()
+            o.descent = .none
+            let m = try LanderMission(options: o)
+            topology = m.flight.topology
+            stepOnce = { m.runFor(seconds: 0.01) }
+        case .rover:
+            var o = RoverMission.Options()
+            o.drive = .none
+            let m = try RoverMission(options: o)
+            topology = m.flight.topology
+            stepOnce = { m.runFor(seconds: 0.01) }
+        default:
+            topology = try topologyOptions.topology.build()
+            stepOnce = {}
+        }
         guard let sequencer = topology.members.lazy.compactMap({ $0.component as? Sequencer }).first else {
             throw SequenceCLIError("topology \(topology.name) has no sequencer")
         }
@@ -52,7 +75,10 @@ struct SeqRun: ParsableCommand {
             worst = Double(result.timeline.latest) / 1e9
             if result.timeline.anchor != .start { worst = 0 }
         }
-        let exec = topology.lockstep()
+        if topologyOptions.topology == .core {
+            let exec = topology.lockstep()
+            stepOnce = { exec.step() }
+        }
         let printer = EventPrinter(topology: topology, verbose: verbose)
         let name: String
         switch sequencer.install(bytes) {
@@ -74,7 +100,7 @@ struct SeqRun: ParsableCommand {
         let wallStart = Date()
         var stepped = 0
         while stepped < ticks && sequencer.isBusy {
-            exec.step()
+            stepOnce()
             stepped += 1
             printer.drain()
         }

@@ -91,7 +91,10 @@ import Testing
             The script is checked and compiled against the topology's dictionary (a .rseqb file is installed as
             it is), installed, started with seq.SEQ_RUN, and the topology is stepped until the sequence
             completes, fails or is cancelled, or --max-seconds of flight time pass. Events are printed as they
-            happen (COMMAND-severity events with --verbose). Exits 0 only when the sequence completed.
+            happen (COMMAND-severity events with --verbose). With --topology lander or rover the flight
+            software runs against the simulator in lockstep, through the in-process device links of
+            Boards/sim.yaml (e.g. `regolith seq run --topology lander Sequences/lander-descent.rseq` flies the
+            descent). Exits 0 only when the sequence completed.
 
             USAGE: regolith seq run [--topology <topology>] [--max-seconds <max-seconds>] [--verbose] <file>
 

@@ -142,3 +142,15 @@ def test_run_refuses_a_damaged_binary_and_one_for_another_dictionary(regolith_bi
     ok = tmp_path / "ok.rseqb"
     run_regolith(regolith_bin, "seq", "compile", "--dictionary", str(plain), str(SEQUENCES / "safing.rseq"), "-o", str(ok))
     assert regolith(regolith_bin, "seq", "run", str(ok)).returncode == 0
+
+
+def test_run_flies_the_lander_descent_against_the_simulator(regolith_bin):
+    """`seq run --topology lander` runs the sequence on the lander's on-board sequencer with the
+    simulator in lockstep (in-process device links): the descent sequence lands the lander,
+    much faster than real time."""
+    r = subprocess.run([regolith_bin, "seq", "run", "--topology", "lander", str(SEQUENCES / "lander-descent.rseq")],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr
+    assert "descent.Landed" in r.stdout
+    last = r.stdout.strip().splitlines()[-1]
+    assert last.startswith("lander_descent: COMPLETED"), last
