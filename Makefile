@@ -84,7 +84,7 @@ demo: deps
 
 # Issue 9's seed campaign: the lander descent for seeds 1-20 on Boards/sim.yaml (release build),
 # one JSON report each in $(DEMO_OUT)/campaign/, and a count of landings inside the envelope
-# (regolith mission exits 0 inside it, 1 outside). Also in the Swift tests with REGOLITH_CAMPAIGN=1.
+# (regolith mission exits 0 inside it, 1 outside). Not part of `make test`: 20 full descents.
 CAMPAIGN_SEEDS ?= $(shell seq 1 20)
 .PHONY: campaign
 campaign: deps

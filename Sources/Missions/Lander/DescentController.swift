@@ -262,7 +262,3 @@ public struct DescentController: Sendable {
 }
 
 @inline(__always) func length2(_ v: SIMD2<Double>) -> Double { (v * v).sum().squareRoot() }
-#if canImport(Glibc)
-    import Glibc
-#endif
-@inline(__always) func tangent(_ x: Double) -> Double { tan(x) }

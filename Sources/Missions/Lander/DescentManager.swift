@@ -1,7 +1,4 @@
 public import FlightCore
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The lander's descent as a component: arming checks, the phases of ``DescentController``
 /// as telemetry and events, the engine and attitude demands, and delta-v burns.
@@ -189,8 +186,6 @@ public final class DescentManager: Component {
         }
     }
 
-    func acosine(_ x: Double) -> Double { acos(x) }
-
     func seconds(_ t: FlightTime) -> Double { Double(t.nanoseconds) / 1e9 }
 
     public func tick(_ context: TickContext) {
@@ -229,7 +224,7 @@ public final class DescentManager: Component {
                 // Hold ignition until the thrust axis (navigation's attitude; the attitude unit's
                 // own report must agree) points where guidance wants it.
                 let axis = nav.quaternion.rotate([0, 0, 1])
-                let off = acosine(max(-1, min(1, Missions.dot(axis, demand.direction))))
+                let off = arcCosine(max(-1, min(1, Missions.dot(axis, demand.direction))))
                 let aligned = off <= ignitionPointing && pointingError <= ignitionPointing
                 if !ignited, !aligned, let start = startTime, context.time.since(start).seconds < 60 {
                     engineDemand.publish(EngineThrustDemand(arm: true, fire: false, thrust: 0))

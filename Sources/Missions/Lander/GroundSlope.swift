@@ -49,8 +49,3 @@ public enum GroundSlope {
         return arcTangent((a * a + b * b).squareRoot())
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-@inline(__always) func arcTangent(_ x: Double) -> Double { atan(x) }

@@ -128,9 +128,3 @@ public final class LanderFlightSoftware {
         self.appTopics = appTopics
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-@inline(__always) func sine(_ x: Double) -> Double { sin(x) }

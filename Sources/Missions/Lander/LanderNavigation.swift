@@ -247,8 +247,3 @@ public struct LanderNavigation: Sendable {
         return SIMD3(dot(b, cross(c1, c2)), dot(c0, cross(b, c2)), dot(c0, cross(c1, b))) / det
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-@inline(__always) func cosine(_ x: Double) -> Double { cos(x) }

@@ -52,6 +52,3 @@ extension RoverNavigation {
     }
 }
 
-#if canImport(Glibc)
-    import Glibc
-#endif

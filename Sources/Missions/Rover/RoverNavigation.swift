@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+
 
 /// The rover's position on the site map (east, north, m) and heading (radians clockwise from
 /// north), from wheel odometry fused with the IMU's heading rate and inclinometers, and its
@@ -241,4 +239,3 @@ public struct RoverNavigation: Sendable {
     }
 }
 
-@inline(__always) func arcCosine(_ x: Double) -> Double { acos(x) }
