@@ -115,7 +115,6 @@ public final class LanderMission {
             touchdown: rig.world.touchdown, finalPhase: flight.descent.phase, deltaV: deltaV,
             propellantUsed: truth.propellantUsed, distanceToSite: truth.distanceToSite)
     }
-    public private(set) var commandResponses: [(name: String, response: CommandResponse)] = []
 
     /// The compiled descent sequence (with the sequences it calls) and its check, when
     /// ``Options/descent`` is `.sequence`.
@@ -132,7 +131,8 @@ public final class LanderMission {
     /// Run slot 0's line and state each time either changed (bounded: 4,096 entries).
     public private(set) var progress: [Progress] = []
     let bus: SimulatedFrameBus
-    public let dictionary: FlightDictionary
+    public var dictionary: FlightDictionary { ground.dictionary }
+    let ground: GroundCommander
     let physicsPerTick: Int
     private var started = false
 
@@ -192,10 +192,10 @@ public final class LanderMission {
         // Names in the table are checked against the topology when it is built (binding).
         flight = try LanderFlightSoftware(links: flightLinks, configuration: configuration, faults: faults)
         executive = flight.topology.lockstep()
-        dictionary = flight.topology.dictionary()
+        ground = GroundCommander(flight.topology)
         if options.descent == .sequence {
             let compiled = try MissionSequences.compile(
-                "lander-descent.rseq", in: options.sequencesDirectory, dictionary: SequenceDictionary(dictionary))
+                "lander-descent.rseq", in: options.sequencesDirectory, dictionary: SequenceDictionary(ground.dictionary))
             if case .failure(let e) = flight.sequencer.install(compiled.bytes) {
                 throw MissionSequences.LoadError(file: "lander-descent.rseq", messages: ["refused by the lander's sequencer: \(e)"])
             }
@@ -229,16 +229,11 @@ public final class LanderMission {
     /// Sends a command by name through the dispatcher, as the ground would.
     @discardableResult
     public func command(_ name: String, _ arguments: [ArgumentValue] = []) -> CommandResponse {
-        guard let opcode = flight.topology.opcode(name) else {
-            commandResponses.append((name, .invalidOpcode))
-            return .invalidOpcode
-        }
-        let definition = dictionary.command(named: name)
-        let bytes = definition.flatMap { CommandArguments.encode(arguments, as: $0.arguments) } ?? []
-        let response = flight.topology.dispatcher.dispatch(CommandPacket(opcode: opcode, arguments: bytes, source: .ground)) ?? .ok
-        commandResponses.append((name, response))
-        return response
+        ground.send(name, arguments)
     }
+
+    /// Every command the harness sent, with its answer.
+    public var commandResponses: [(name: String, response: CommandResponse)] { ground.responses }
 
     /// Runs `seconds` of simulated time (commanding the descent at `startAt`), without the log.
     public func runFor(seconds: Double) {

@@ -92,9 +92,9 @@ public final class RoverMission {
     public let flight: RoverFlightSoftware
     public let executive: LockstepExecutive
     public let links: InProcessDeviceLinks
-    public let dictionary: FlightDictionary
+    public var dictionary: FlightDictionary { ground.dictionary }
+    let ground: GroundCommander
     public private(set) var log: [Record] = []
-    public private(set) var commandResponses: [(name: String, response: CommandResponse)] = []
     /// The compiled drive sequence (with the sequences it calls) and its check, with `.sequence`.
     public let driveSequence: (bytes: [UInt8], result: CheckResult)?
     public static let driveSequenceName = "rover_drive"
@@ -140,11 +140,11 @@ public final class RoverMission {
         flight = try RoverFlightSoftware(
             links: flightLinks, configuration: .init(drive: drive, east: start.x, north: start.y, heading: start.heading))
         executive = flight.topology.lockstep()
-        dictionary = flight.topology.dictionary()
+        ground = GroundCommander(flight.topology)
         switch options.drive {
         case .sequence:
             let compiled = try MissionSequences.compile(
-                "rover-drive.rseq", in: options.sequencesDirectory, dictionary: SequenceDictionary(dictionary))
+                "rover-drive.rseq", in: options.sequencesDirectory, dictionary: SequenceDictionary(ground.dictionary))
             if case .failure(let e) = flight.sequencer.install(compiled.bytes) {
                 throw MissionSequences.LoadError(file: "rover-drive.rseq", messages: ["refused by the rover's sequencer: \(e)"])
             }
@@ -176,16 +176,11 @@ public final class RoverMission {
     /// Sends a command by name through the dispatcher, as the ground would.
     @discardableResult
     public func command(_ name: String, _ arguments: [ArgumentValue] = []) -> CommandResponse {
-        guard let opcode = flight.topology.opcode(name) else {
-            commandResponses.append((name, .invalidOpcode))
-            return .invalidOpcode
-        }
-        let definition = dictionary.command(named: name)
-        let bytes = definition.flatMap { CommandArguments.encode(arguments, as: $0.arguments) } ?? []
-        let response = flight.topology.dispatcher.dispatch(CommandPacket(opcode: opcode, arguments: bytes, source: .ground)) ?? .ok
-        commandResponses.append((name, response))
-        return response
+        ground.send(name, arguments)
     }
+
+    /// Every command the harness sent, with its answer.
+    public var commandResponses: [(name: String, response: CommandResponse)] { ground.responses }
 
     func f64(_ x: Double) -> ArgumentValue { .value(.f64(x)) }
 

@@ -58,8 +58,7 @@ extension Board {
     /// A device's transport: `sim`, or a one-transport mapping with its settings.
     static func transport(_ value: YAMLValue, device: String, simulator: SimulatorPlacement) throws(ConfigurationError) -> BoardTransport {
         let kinds = ["serial", "pty", "unix", "can", "slcan", "simbus"]
-        if (try? value.string()) != nil {
-            let text = try value.string()
+        if let text = try? value.string() {
             guard text == "sim" else {
                 throw value.error(
                     "device '\(device)': transport '\(text)' is not 'sim'; other transports are mappings such as {serial: /dev/ttyUSB0, baud: 921600}\(Suggestion.hint(for: text, in: ["sim"] + kinds))")
