@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import FlightCore
+import Synchronization
 import Testing
 
 /// A log several components append to, to see the order they ran in.
@@ -128,6 +129,42 @@ func busyWait(nanoseconds: UInt64) {
         #expect(p50.doubleValue <= p99.doubleValue && p99.doubleValue <= p999.doubleValue && p999.doubleValue <= max.doubleValue)
         #expect(exec.fifoError == 0)
         #expect(try t.records("rateGroups.RealTimePolicy").isEmpty)  // SCHED_FIFO not asked for
+    }
+
+    @Test func timeScaleAndEpochMoveFlightTimeNotTickNumbers() throws {
+        // 100 Hz at x20: deadlines 0.5 ms apart on the wall, flight time from zero, 10 ms of
+        // flight time per tick (more after a slip, which skips tick numbers with the time).
+        let p = Probe("p")
+        let t = try makeTopology([(p, nil)], baseRate: 100)
+        let exec = t.realTime(.init(tickLimit: 100, timeScale: 20, epoch: .zero))
+        exec.run(ticks: 100)
+
+        #expect(exec.ticks == 100)
+        let times = p.ticks.map { Double($0.time.totalMicroseconds) / 1e6 }
+        #expect(p.ticks.allSatisfy { $0.time.base == .none && $0.period == .milliseconds(10) })
+        // Flight time counts from the epoch, not from boot: the first tick is at about one
+        // base period (a late wake-up adds to it), the n-th at no less than n periods.
+        let first = try #require(times.first)
+        #expect(first >= 0.0099 && first < 60)
+        for (n, time) in zip(p.ticks.map(\.tick), times) { #expect(time >= Double(n) * 0.01 - 0.0001) }
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 })
+    }
+
+    @Test func afterTickStopsTheExecutiveOnItsThread() throws {
+        let p = Probe("p")
+        let t = try makeTopology([(p, nil)], baseRate: 1000)
+        let seen = Mutex<[UInt64]>([])
+        let exec = t.realTime(.init(afterTick: { tick in
+            seen.withLock { $0.append(tick) }
+            return seen.withLock { $0.count } < 25
+        }))
+        exec.start()
+        exec.join()
+
+        #expect(exec.ticks == 25)
+        #expect(p.ticks.count == 25)
+        // Called after each tick with its number, the one that said stop the last.
+        #expect(seen.withLock { $0 } == p.ticks.map(\.tick))
     }
 
     @Test func slowComponentCausesCountedCycleSlipsAndOverruns() throws {

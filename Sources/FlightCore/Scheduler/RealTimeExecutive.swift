@@ -14,9 +14,30 @@ public final class RealTimeExecutive: Sendable {
         public var fifoPriority: Int32?
         /// Stop by itself after this many base ticks (nil: until ``stop()``).
         public var tickLimit: UInt64?
-        public init(fifoPriority: Int32? = nil, tickLimit: UInt64? = nil) {
+        /// Flight seconds per wall second: the base period on the wall clock is the nominal
+        /// one divided by this, and flight time runs this much faster than the monotonic
+        /// clock. 1 for flight; more to fly against a simulator paced at the same factor
+        /// (`regolith sim --time-scale`). Must be positive and finite.
+        public var timeScale: Double
+        /// Flight time at ``start()`` (nil: the monotonic clock's reading, the processor time
+        /// base's epoch being boot). A run against a simulator that starts at zero sets
+        /// `.zero`, so both count from the same instant.
+        public var epoch: FlightTime?
+        /// Runs on the executive thread after each tick; returning false stops the executive
+        /// after that tick (a mission that has landed). Whatever it touches must be the
+        /// executive's between ``start()`` and ``join()``, as the topology is.
+        public var afterTick: (@Sendable (UInt64) -> Bool)?
+
+        public init(
+            fifoPriority: Int32? = nil, tickLimit: UInt64? = nil, timeScale: Double = 1, epoch: FlightTime? = nil,
+            afterTick: (@Sendable (UInt64) -> Bool)? = nil
+        ) {
+            precondition(timeScale > 0 && timeScale.isFinite, "the time scale must be positive and finite")
             self.fifoPriority = fifoPriority
             self.tickLimit = tickLimit
+            self.timeScale = timeScale
+            self.epoch = epoch
+            self.afterTick = afterTick
         }
     }
 
@@ -88,16 +109,27 @@ public final class RealTimeExecutive: Sendable {
         let measured = scheduler.measuresExecutionTime
         scheduler.measuresExecutionTime = true
         defer { scheduler.measuresExecutionTime = measured }
+        let scale = configuration.timeScale
+        // Wall nanoseconds between deadlines; flight time is scaled wall time from an origin.
+        let period = max(1, UInt64((Double(scheduler.basePeriod.nanoseconds) / scale).rounded()))
+        let origin = Platform.monotonicNanoseconds()
+        let epoch = configuration.epoch
+        func flightNow() -> FlightTime {
+            if scale == 1 && epoch == nil { return owned.clock.now() }
+            let wall = Platform.monotonicNanoseconds() - origin
+            let start = epoch.map { $0.totalMicroseconds * 1_000 } ?? origin
+            return FlightTime(base: epoch?.base ?? .processor, nanoseconds: start + UInt64(Double(wall) * scale))
+        }
+        let afterTick = configuration.afterTick
         if let prio = configuration.fifoPriority {
             let rc = Platform.requestFIFO(priority: prio)
             fifoErrno.store(rc, ordering: .relaxed)
-            topology.services.now = owned.clock.now()
+            topology.services.now = flightNow()
             scheduler.ports.log(Scheduler.Event.realTimePolicy, .bool(rc == 0), .i32(prio), .i32(rc))
         }
-        let period = UInt64(scheduler.basePeriod.nanoseconds)
         let publishEvery = UInt64(max(1, scheduler.baseRate.rounded()))
         let maxTicks = limit.load(ordering: .relaxed)
-        var deadline = Platform.monotonicNanoseconds() + period
+        var deadline = origin + period
         var tick = lastTick.load(ordering: .relaxed)
         var ran: UInt64 = 0
         defer { lastTick.store(tick, ordering: .relaxed) }
@@ -107,9 +139,10 @@ public final class RealTimeExecutive: Sendable {
             scheduler.lateness.record(woke > deadline ? woke - deadline : 0)
             tick += 1
             ran += 1
-            let now = owned.clock.now()
+            let now = flightNow()
             topology.services.now = now
             scheduler.runTick(tick, time: now)
+            if let afterTick, !afterTick(tick) { stopRequested.store(true, ordering: .releasing) }
             if ran % publishEvery == 0 { scheduler.publishLateness() }
             ticksRun.store(ran, ordering: .relaxed)
             deadline += period
