@@ -54,6 +54,9 @@ public final class RoverMission {
         public var groundSilentFrom: Double?
         /// Seconds between log records.
         public var logInterval: Double = 1
+        /// The ground interface's framing and authentication (its link never opens here: the
+        /// rover drive is commanded through the dispatcher by the harness).
+        public var ground = GroundInterface.Configuration()
         public init() {}
     }
 
@@ -138,7 +141,8 @@ public final class RoverMission {
         var flightLinks: [String: DeviceEndpoint.Link] = [:]
         for (device, link) in links.flight { flightLinks[device] = DeviceEndpoint.Link(link) }
         flight = try RoverFlightSoftware(
-            links: flightLinks, configuration: .init(drive: drive, east: start.x, north: start.y, heading: start.heading))
+            links: flightLinks, configuration: .init(drive: drive, east: start.x, north: start.y, heading: start.heading),
+            ground: options.ground)
         executive = flight.topology.lockstep()
         ground = GroundCommander(flight.topology)
         switch options.drive {

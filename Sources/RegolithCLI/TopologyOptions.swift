@@ -27,7 +27,7 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
     case rover
 
     /// Base id of the ground interface component in every topology.
-    public static let groundBaseID: UInt32 = 0x0900
+    public static let groundBaseID: UInt32 = TopologyBuilder.groundInterfaceBaseID
     public static let sequencerBaseID: UInt32 = 0x0A00
 
     /// Builds the topology. Its ground interface drives `groundLink` (none: a link that is
@@ -42,12 +42,8 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
             let sequencer = Sequencer()
             builder.add(sequencer, baseID: Self.sequencerBaseID)
             builder.add(RateGroup("sequencer", sequencer), divisor: 1)
-            let groundIf = try GroundInterface(
-                link: groundLink ?? UnconnectedByteLink(), configuration: ground, dispatcher: builder.dispatcher,
-                telemetry: builder.telemetry, events: builder.events)
-            builder.add(groundIf, baseID: Self.groundBaseID)
             // 50 Hz, between the core group's ticks.
-            builder.add(RateGroup("ground", groundIf), divisor: 2, offset: 1)
+            try builder.addGroundInterface(link: groundLink, configuration: ground)
             let topology = try builder.build()
             sequencer.attach(to: topology)
             topology.constants = ground.dataLink.dictionaryConstants
@@ -55,15 +51,13 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
         case .lander:
             var options = LanderMission.Options()
             options.descent = .none
-            let topology = try LanderMission(options: options).flight.topology
-            topology.constants = ground.dataLink.dictionaryConstants
-            return topology
+            options.ground = ground
+            return try LanderMission(options: options).flight.topology
         case .rover:
             var options = RoverMission.Options()
             options.drive = .none
-            let topology = try RoverMission(options: options).flight.topology
-            topology.constants = ground.dataLink.dictionaryConstants
-            return topology
+            options.ground = ground
+            return try RoverMission(options: options).flight.topology
         }
     }
 }

@@ -1,5 +1,6 @@
 public import Devices
 public import FlightCore
+public import FlightHAL
 public import Sequencing
 
 /// The lander's flight software as one topology: the core services, the device drivers
@@ -9,6 +10,9 @@ public import Sequencing
 /// (attitude driver, navigation, descent) and `sequencer` (the on-board sequencer, `seq`)
 /// every tick, in that order, so a sample read this tick is in this tick's solution and
 /// demand, and a sequence's `wait until` sees this tick's telemetry.
+///
+/// The ground interface (`groundIf`, 0x0900, its `ground` group at 50 Hz) is always there,
+/// on the link given or on one that never opens, so the dictionary is the same either way.
 ///
 /// Fixed base ids (automatic ids start at 0x1000): the descent manager at
 /// ``descentBaseID`` (so `descent.START_DESCENT`'s opcode, which a sequence ARMs by number,
@@ -72,6 +76,8 @@ public final class LanderFlightSoftware {
     public let appTopics: LanderAppTopics
     /// The system mode, health monitor and fault manager, when a fault table was given.
     public let faultProtection: FaultProtection?
+    /// Uplink and downlink over `groundLink` (fprime-gds's framing, docs/ground.md).
+    public let groundInterface: GroundInterface
     /// The lander's modes: STANDBY before the descent, DESCENT in powered descent (set by the
     /// descent manager at START_DESCENT), LANDED at touchdown, SAFE (on abort, or by a fault
     /// response).
@@ -80,8 +86,10 @@ public final class LanderFlightSoftware {
     /// `faults`: the lander's fault table (`Boards/lander-faults.yaml`, docs/faults.md); with
     /// it the topology gets the system mode, health pings and the fault manager, in a `faults`
     /// rate group at 10 Hz after the lander's own groups, and the table's command lock-outs.
+    /// `groundLink`: the ground's byte link (TCP, serial); none: a link that never opens.
     public init(
-        links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Lander", faults: FaultTable? = nil
+        links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Lander", faults: FaultTable? = nil,
+        groundLink: (any ByteLink)? = nil, ground: GroundInterface.Configuration = .init()
     ) throws {
         var builder = TopologyBuilder(name: name, baseRate: c.baseRate, coreRate: 10)
         let drivers = try LanderDrivers(links: links, into: &builder, options: .init(ratedThrust: c.ratedThrust))
@@ -111,6 +119,7 @@ public final class LanderFlightSoftware {
         builder.add(drivers.rateGroup(), divisor: 1)
         builder.add(RateGroup("landerApps", attitude, navigator, descent), divisor: 1)
         builder.add(RateGroup("sequencer", sequencer), divisor: 1)
+        groundInterface = try builder.addGroundInterface(link: groundLink, configuration: ground)
         if let faults {
             let modes = SystemMode(modes: Self.modes, initial: "STANDBY")
             faultProtection = builder.addFaultProtection(modes: modes, table: faults, divisor: 10, offset: 5)
@@ -119,6 +128,7 @@ public final class LanderFlightSoftware {
             faultProtection = nil
         }
         topology = try builder.build()
+        topology.constants = ground.dataLink.dictionaryConstants
         sequencer.attach(to: topology)
         self.sequencer = sequencer
         self.drivers = drivers

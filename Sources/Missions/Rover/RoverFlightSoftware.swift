@@ -1,5 +1,6 @@
 public import Devices
 public import FlightCore
+public import FlightHAL
 public import Sequencing
 
 /// The rover's flight software as one topology: the core services, the device drivers
@@ -11,6 +12,9 @@ public import Sequencing
 /// `roverPower` (when there is a power unit), `roverApps` (the drive) and `sequencer`, every
 /// tick, in that order, so a sample read this tick is in this tick's drive cycle and a
 /// sequence's `wait until` sees this tick's telemetry.
+///
+/// The ground interface (`groundIf`, 0x0900, its `ground` group at 50 Hz) is always there,
+/// on the link given or on one that never opens, so the dictionary is the same either way.
 ///
 /// Fixed base ids (automatic ids start at 0x1000): the drive at ``driveBaseID`` (so
 /// `drive.DRIVE_GOTO_WAYPOINT`'s opcode, which a sequence may ARM by number, does not move
@@ -50,8 +54,14 @@ public final class RoverFlightSoftware {
     public let drive: RoverDrive
     /// The on-board sequencer: `install(_:)` a compiled sequence, start it with `seq.SEQ_RUN`.
     public let sequencer: Sequencer
+    /// Uplink and downlink over `groundLink` (fprime-gds's framing, docs/ground.md).
+    public let groundInterface: GroundInterface
 
-    public init(links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Rover") throws {
+    /// `groundLink`: the ground's byte link (TCP, serial); none: a link that never opens.
+    public init(
+        links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Rover",
+        groundLink: (any ByteLink)? = nil, ground: GroundInterface.Configuration = .init()
+    ) throws {
         var builder = TopologyBuilder(name: name, baseRate: c.baseRate, coreRate: 10)
         let drivers = try RoverDrivers(links: links, into: &builder, options: c.drivers)
         let controller = DriveController(east: c.east, north: c.north, heading: c.heading, configuration: c.drive)
@@ -63,7 +73,9 @@ public final class RoverFlightSoftware {
         if let power = drivers.powerRateGroup() { builder.add(power, divisor: 1) }
         builder.add(RateGroup("roverApps", drive), divisor: 1)
         builder.add(RateGroup("sequencer", sequencer), divisor: 1)
+        groundInterface = try builder.addGroundInterface(link: groundLink, configuration: ground)
         topology = try builder.build()
+        topology.constants = ground.dataLink.dictionaryConstants
         sequencer.attach(to: topology)
         self.sequencer = sequencer
         self.drivers = drivers
