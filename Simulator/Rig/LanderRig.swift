@@ -141,6 +141,25 @@ public final class LanderRig {
         for _ in 0..<max(count, 0) { step() }
     }
 
+    /// The emulators take and answer what the flight side sent, with time and the world held
+    /// still: a rig held at its start until the flight software is heard (`regolith sim --hold`).
+    public func poll() {
+        let t = flightTime
+        imu.step(to: t)
+        altimeter.step(to: t)
+        engine.step(to: t)
+        attitude.step(to: t)
+        legs.step(to: t)
+        power.step(to: t)
+        applyCommands()
+    }
+
+    /// Whether any emulator has had a message from the flight side (taken, ignored or refused).
+    public var heardFromFlight: Bool {
+        let endpoints = [imu.endpoint, altimeter.endpoint, engine.endpoint, attitude.endpoint, legs.endpoint, power.endpoint]
+        return endpoints.contains { $0.counts.received + $0.counts.ignored + $0.counts.rejected > 0 }
+    }
+
     func feedSensors() {
         let s = world.imu.latest
         if s.sequence != seen.imu {

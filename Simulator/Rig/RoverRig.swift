@@ -132,6 +132,28 @@ public final class RoverRig {
         for _ in 0..<max(count, 0) { step() }
     }
 
+    /// The emulators take and answer what the flight side sent, with time and the world held
+    /// still: a rig held at its start until the flight software is heard (`regolith sim --hold`).
+    public func poll() {
+        let t = flightTime
+        while let m = wheelCommands.receive() {
+            if case .wheelCommand(let c) = m, c.wheel >= 0, c.wheel < wheels.count { wheels[c.wheel].handle(c, at: t) }
+        }
+        for wheel in wheels { wheel.step(to: t) }
+        imu.step(to: t)
+        hazard.step(to: t)
+        power.step(to: t)
+        applyCommands()
+    }
+
+    /// Whether any emulator has had a message from the flight side (taken, ignored or refused).
+    public var heardFromFlight: Bool {
+        let c = wheelCommands.counts
+        if c.received + c.ignored + c.rejected > 0 { return true }
+        let endpoints = [imu.endpoint, hazard.endpoint, power.endpoint]
+        return endpoints.contains { $0.counts.received + $0.counts.ignored + $0.counts.rejected > 0 }
+    }
+
 
     func feedSensors() {
         let e = world.encoders.latest

@@ -42,8 +42,22 @@ struct SimCommand: ParsableCommand {
     @Flag(help: "Print no status line each second (the summary still prints).")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Simulated seconds per wall second; the flight process must use the same (regolith mission --time-scale).", valueName: "factor"))
+    var timeScale: Double = 1
+
+    @Flag(help: "Hold the world at its start until the flight software is first heard on a device link, so both count time from the same instant.")
+    var hold = false
+
+    @Option(help: ArgumentHelp("Stop this many simulated seconds after the lander's touchdown.", valueName: "seconds"))
+    var stopAfterTouchdown: Double?
+
     func validate() throws {
         if let d = duration, !(d > 0 && d <= 86_400) { throw ValidationError("--duration must be in (0, 86400] seconds, not \(d)") }
+        guard timeScale >= 0.01 && timeScale <= 100 else { throw ValidationError("--time-scale must be in [0.01, 100], not \(timeScale)") }
+        if let s = stopAfterTouchdown {
+            guard s >= 0 && s <= 3_600 else { throw ValidationError("--stop-after-touchdown must be in [0, 3600] seconds, not \(s)") }
+            guard mission == .lander else { throw ValidationError("--stop-after-touchdown applies to --mission lander") }
+        }
     }
 
     func run() throws {
@@ -90,8 +104,11 @@ struct SimCommand: ParsableCommand {
             let where_ = board.device(device).map { "\($0.transport)" } ?? ""
             out("sim:   \(device): \(where_) (\(link.name))")
         }
-        out("sim: ready")
-        let pacer = SimPacer(dt: rig.dt, duration: duration)
+        out("sim: ready\(timeScale != 1 ? " (x\(fixed(timeScale, 2)) real time)" : "")")
+        var pacer = SimPacer(dt: rig.dt, duration: duration)
+        pacer.timeScale = timeScale
+        pacer.hold = hold
+        pacer.afterEnd = stopAfterTouchdown
         let result = pacer.run(rig, stop: stop) { line in
             if !quiet { out(line) }
         }

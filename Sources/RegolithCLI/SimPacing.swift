@@ -18,6 +18,12 @@ protocol PacedRig: AnyObject {
     func summaryLines() -> [String]
     var scenario: ScenarioRunner? { get }
     var ignoredFaults: [InjectedFault] { get }
+    /// The emulators answer the flight side with time held still (`--hold`).
+    func poll()
+    /// Whether the flight side has sent anything yet.
+    var heardFromFlight: Bool { get }
+    /// When the run's natural end came (the lander's touchdown), simulated s; nil: not yet.
+    var endedAt: Double? { get }
 }
 
 extension PacedRig {
@@ -42,16 +48,34 @@ extension PacedRig {
 /// `CLOCK_MONOTONIC` deadlines (`clock_nanosleep`) and runs the fixed physics steps that have
 /// fallen due since the start, at most `maxStepsPerWake` at a time (so a slow machine lags
 /// behind real time, reported as the ratio, rather than stalling the status and the signals).
+///
+/// `timeScale` simulated seconds pass per wall second (the flight process must run its
+/// executive at the same factor). With `hold` the world stays at its start, the emulators
+/// answering, until the flight side is first heard: both then count time from about the same
+/// instant. With `afterEnd` the run stops that many simulated seconds after the rig's natural
+/// end (the lander's touchdown).
 struct SimPacer {
     let dt: Double
     let duration: Double?
+    var timeScale = 1.0
+    var hold = false
+    var afterEnd: Double?
     var wakePeriod: UInt64 = 2_000_000
     var maxStepsPerWake = 500
 
     func run(_ rig: any PacedRig, stop: SimStopSignal, status: (String) -> Void) -> (wallSeconds: Double, reason: String) {
-        let stepNanoseconds = UInt64((dt * 1e9).rounded())
+        if hold {
+            status("sim: holding at t = 0 until the flight software is heard")
+            while !rig.heardFromFlight {
+                if let sig = stop.received { return (0, (sig == SIGTERM ? "SIGTERM" : "SIGINT") + " while holding") }
+                rig.poll()
+                Self.sleep(untilMonotonic: Self.monotonic() + 500_000)
+            }
+            status("sim: flight software heard; time runs")
+        }
+        let stepNanoseconds = max(1, UInt64((dt * 1e9 / timeScale).rounded()))
         let totalSteps = duration.map { Int(($0 / dt).rounded()) }
-        let start = monotonicNanoseconds()
+        let start = Self.monotonic()
         var done = 0
         var nextWake = start + wakePeriod
         var nextStatus = start + 1_000_000_000
@@ -62,7 +86,7 @@ struct SimPacer {
                 reason = sig == SIGTERM ? "SIGTERM" : "SIGINT"
                 break
             }
-            let now = monotonicNanoseconds()
+            let now = Self.monotonic()
             var due = Int((now - start) / stepNanoseconds)
             if let totalSteps { due = min(due, totalSteps) }
             for _ in 0..<min(max(due - done, 0), maxStepsPerWake) {
@@ -73,6 +97,10 @@ struct SimPacer {
                 reason = "duration reached"
                 break
             }
+            if let afterEnd, let end = rig.endedAt, rig.time >= end + afterEnd {
+                reason = "\(fixed(afterEnd, 1)) s after touchdown"
+                break
+            }
             if now >= nextStatus {
                 let wall = Double(now - lastStatus.wall) / 1e9
                 status(rig.statusLine(realTimeRatio: wall > 0 ? (rig.time - lastStatus.sim) / wall : 0))
@@ -80,21 +108,21 @@ struct SimPacer {
                 nextStatus += 1_000_000_000
                 if nextStatus <= now { nextStatus = now + 1_000_000_000 }
             }
-            sleep(untilMonotonic: nextWake)
+            Self.sleep(untilMonotonic: nextWake)
             nextWake += wakePeriod
-            let after = monotonicNanoseconds()
+            let after = Self.monotonic()
             if nextWake <= after { nextWake = after + wakePeriod }  // overran: do not spin to catch up wake-ups
         }
-        return (Double(monotonicNanoseconds() - start) / 1e9, reason)
+        return (Double(Self.monotonic() - start) / 1e9, reason)
     }
 
-    func monotonicNanoseconds() -> UInt64 {
+    static func monotonic() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    func sleep(untilMonotonic deadline: UInt64) {
+    static func sleep(untilMonotonic deadline: UInt64) {
         var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
         // A signal interrupts the sleep (EINTR): return, so the loop sees the stop at once.
         _ = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil)

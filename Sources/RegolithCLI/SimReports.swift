@@ -3,6 +3,8 @@ import Simulator
 
 /// Status lines and summaries of `regolith sim`.
 extension LanderRig: PacedRig {
+    var endedAt: Double? { world.touchdown?.time }
+
     func statusLine(realTimeRatio: Double) -> String {
         let t = truth
         let e = engine.state
@@ -42,6 +44,8 @@ extension LanderRig: PacedRig {
 }
 
 extension RoverRig: PacedRig {
+    var endedAt: Double? { nil }
+
     func statusLine(realTimeRatio: Double) -> String {
         let t = truth
         let s = t.state
