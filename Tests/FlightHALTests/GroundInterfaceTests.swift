@@ -112,6 +112,25 @@ func commandFrame(_ opcode: UInt32, _ args: [UInt8] = [], key: [UInt8]? = nil, c
         #expect(packets[firstChannel...].allSatisfy { $0.0 == 1 })
     }
 
+    @Test func aTelemetryIntervalSendsEachChannelOnceAnIntervalWithItsLatestValueAndEveryEvent() throws {
+        var config = GroundInterface.Configuration()
+        config.telemetryInterval = .milliseconds(500)
+        var rig = try GroundRig(configuration: config, chatter: true)
+        let count = rig.topology.channelID("chatter.Count")!.rawValue
+        let tick = rig.topology.eventID("chatter.Tick")!.rawValue
+        rig.exec.step(2)  // the first ground tick sends the channels
+        _ = rig.received()
+        rig.exec.step(100)  // 1 s: the chatter ticked 50 times
+        let packets = rig.received()
+        // Every event went down; its channel only at 0.5 s and 1 s (its latest value each time).
+        #expect(packets.filter { $0 == (2, tick) }.count == 50)
+        #expect(packets.filter { $0 == (1, count) }.count == 2)
+        // Without the interval, every value the chatter wrote goes down (one per its tick).
+        var every = try GroundRig(chatter: true)
+        every.exec.step(102)
+        #expect(every.received().filter { $0 == (1, count) }.count == 50)
+    }
+
     @Test func aFullQueueDefersChannelsAndCountsLostEventsThenRecovers() throws {
         var config = GroundInterface.Configuration()
         config.queueFrames = 8

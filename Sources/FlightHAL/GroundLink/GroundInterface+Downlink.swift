@@ -5,7 +5,7 @@ extension GroundInterface {
     /// Largest event packet: Space Packet header, descriptor, id, time, six 8-byte arguments.
     static let maxPacketSize = SpacePacketHeader.size + 2 + 4 + FlightTime.wireSize + EventArguments.capacity * 8
 
-    func downlink(linkUp: Bool) {
+    func downlink(linkUp: Bool, channelsDue: Bool) {
         transmit()
         guard linkUp else { return }
         framesThisTick = 0
@@ -24,13 +24,14 @@ extension GroundInterface {
                 ports.log(Event.eventsLost, .u64(missed))
             }
         }
-        // Then channels, resuming where the last tick stopped.
-        if !telemetry.drainPending(from: &channelCursor, { id, type, value, time in
-            guard hasRoom() else { return false }
-            appendPacket(encodeChannel(id, type, value, time))
-            return true
-        }) {
-            counts.channelsDeferred &+= 1
+        // Then channels, when due, resuming where the last tick stopped.
+        if channelsDue {
+            channelsUnfinished = !telemetry.drainPending(from: &channelCursor, { id, type, value, time in
+                guard hasRoom() else { return false }
+                appendPacket(encodeChannel(id, type, value, time))
+                return true
+            })
+            if channelsUnfinished { counts.channelsDeferred &+= 1 }
         }
         transmit()
         // Close a partly filled frame with idle fill only when the link has taken everything

@@ -39,6 +39,12 @@ public final class GroundInterface: Component {
         public var eventsPerTick: Int = 256
         /// The command authentication key; nil: plain commands (fprime-gds) are accepted.
         public var authenticationKey: [UInt8]?
+        /// Flight time between downlinks of the telemetry channels (each channel written
+        /// since the last one goes down once, with its latest value, as F Prime's TlmChan does
+        /// from its rate group); nil: every tick. Events go down every tick regardless. A
+        /// mission's hundreds of channels at every tick outrun a ground station written in
+        /// Python (fprime-gds decodes some hundreds of packets a second).
+        public var telemetryInterval: FlightDuration?
 
         public init(dataLink: DataLinkConfiguration = .fprimeDefault, authenticationKey: [UInt8]? = nil) {
             self.dataLink = dataLink
@@ -68,6 +74,10 @@ public final class GroundInterface: Component {
     var sentOffset = 0
     var eventCursor = EventLog.Cursor()
     var channelCursor = 0
+    /// When the channels last went down (for ``Configuration/telemetryInterval``), and
+    /// whether that drain was cut short by the bandwidth share (it resumes next tick).
+    var lastTelemetry: FlightTime?
+    var channelsUnfinished = false
     var lastReconnects: UInt64 = 0
     var wasUp = false
     var framesThisTick = 0
@@ -149,8 +159,18 @@ public final class GroundInterface: Component {
             }
         }
         uplink()
-        downlink(linkUp: up)
+        downlink(linkUp: up, channelsDue: channelsDue(at: context.time))
         report()
+    }
+
+    /// Whether the telemetry channels go down this tick; a drain cut short by the
+    /// bandwidth share resumes on the next tick whatever the interval.
+    func channelsDue(at now: FlightTime) -> Bool {
+        guard let interval = configuration.telemetryInterval else { return true }
+        if channelsUnfinished { return true }
+        if let last = lastTelemetry, now.since(last) < interval { return false }
+        lastTelemetry = now
+        return true
     }
 
     // MARK: Uplink
