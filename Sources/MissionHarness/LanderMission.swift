@@ -31,6 +31,9 @@ public final class LanderMission {
             case sequence
             /// `cmdDisp.ARM` and `descent.START_DESCENT` from the ground at `startAt`.
             case direct
+            /// The compiled `lander-descent.rseq` is installed; the ground starts it (or
+            /// commands the descent itself) over the ground link.
+            case ground
             /// Nothing: the test commands the descent itself.
             case none
         }
@@ -55,6 +58,11 @@ public final class LanderMission {
         public var faultTable: String?
         /// Seconds between log records.
         public var logInterval: Double = 1
+        /// The ground interface's link (TCP, serial: fprime-gds or `regolith ground`); nil: a
+        /// link that never opens.
+        public var groundLink: (any ByteLink)?
+        /// The ground interface's framing and authentication.
+        public var ground = GroundInterface.Configuration()
         public init() {}
     }
 
@@ -138,13 +146,7 @@ public final class LanderMission {
 
     public init(options: Options = Options()) throws {
         self.options = options
-        let vehicle: LanderVehicle = options.vehicle == .changE ? .changE : .apolloLM
-        var rigConfiguration = LanderRig.Configuration.descent(
-            seed: options.scenario?.seed ?? options.seed, vehicle: vehicle,
-            altitude: options.vehicle == .changE ? 15_000 : 15_231,
-            speed: options.vehicle == .changE ? 1_692 : 1_694.6,
-            upRange: options.vehicle == .changE ? LanderPlans.changEDownRange : LanderPlans.apollo11DownRange)
-        rigConfiguration.world.dt = 0.001
+        let rigConfiguration = Self.rigConfiguration(options)
         // Before ignition the lander flies thrust axis up, its altimeter looking down, so the
         // arming checks see every sensor working; START_DESCENT then turns it to the braking
         // attitude and ignites once aligned (DescentManager's ignition gate).
@@ -167,48 +169,16 @@ public final class LanderMission {
         rig = LanderRig(rigConfiguration, links: simLinks)
         if let scenario = options.scenario { rig.run(scenario) }
 
-        // The flight software's knowledge: the site, the plan, the vehicle; the state vector
-        // is uplinked below (navigation starts from the truth at t = 0, as after a ground
-        // state-vector update).
-        let start = rigConfiguration.world.start
-        let site = LandingSite.changE3
-        let plan = options.vehicle == .changE ? LanderPlans.changE : LanderPlans.apollo11
-        var navigation = LanderNavigation.Configuration(beams: LanderFlightSoftware.Configuration.landerBeams)
-        // The site's radius as the mission knows it (from the maps): the sphere plus the
-        // terrain's height at the site.
-        navigation.referenceRadius = site.radius + rig.world.terrain.height(x: 0, y: 0)
-        let configuration = LanderFlightSoftware.Configuration(
-            vehicle: .init(minThrust: vehicle.minThrust, maxThrust: vehicle.maxThrust, maxContinuousThrust: vehicle.maxContinuousThrust),
-            plan: plan, site: Self.simd(site.position) * (navigation.referenceRadius / site.radius), approachFrom: Self.simd(start.position), navigation: navigation,
-            exhaustVelocity: vehicle.exhaustVelocity, legHeight: vehicle.legHeight, ratedThrust: vehicle.maxThrust)
-        var faults: FaultTable?
-        if let path = options.faultTable {
-            let file = FaultTableFile(contentsOf: path)
-            guard file.structuralErrors.isEmpty else {
-                throw FaultTableError(file: path, messages: file.structuralErrors.map { "\($0)" })
-            }
-            faults = file.table
-        }
-        // Names in the table are checked against the topology when it is built (binding).
-        flight = try LanderFlightSoftware(links: flightLinks, configuration: configuration, faults: faults)
+        let knowledge = try Self.flightKnowledge(options: options, rig: rigConfiguration)
+        flight = try LanderFlightSoftware(
+            links: flightLinks, configuration: knowledge.configuration, faults: knowledge.faults, groundLink: options.groundLink,
+            ground: options.ground)
         executive = flight.topology.lockstep()
         ground = GroundCommander(flight.topology)
-        if options.descent == .sequence {
-            let compiled = try MissionSequences.compile(
-                "lander-descent.rseq", in: options.sequencesDirectory, dictionary: SequenceDictionary(ground.dictionary))
-            if case .failure(let e) = flight.sequencer.install(compiled.bytes) {
-                throw MissionSequences.LoadError(file: "lander-descent.rseq", messages: ["refused by the lander's sequencer: \(e)"])
-            }
-            descentSequence = compiled
-        } else {
-            descentSequence = nil
-        }
+        descentSequence = try Self.installDescentSequence(flight, options: options)
         progress.reserveCapacity(4_096)
         physicsPerTick = Int((executive.period.seconds / rigConfiguration.world.dt).rounded())
-        let q = rig.world.attitude.attitude
-        flight.navigator.initialize(
-            position: Self.simd(start.position), velocity: Self.simd(start.velocity),
-            attitude: Quaternion(w: q.w, v: SIMD3(q.x, q.y, q.z)), mass: vehicle.initialMass, at: .zero)
+        knowledge.initializeNavigation(flight, at: .zero)
         log.reserveCapacity(Int(options.maxTime / options.logInterval) + 2)
     }
 
@@ -252,20 +222,10 @@ public final class LanderMission {
         }
         bus.advance()
         executive.step()
-        let lead = options.descent == .sequence ? executive.period.seconds : 0
+        let lead = Self.startLead(options.descent, period: executive.period.seconds)
         if !started, rig.time >= options.startAt - lead - 1e-9 {
             started = true
-            switch options.descent {
-            case .sequence:
-                command("seq.SEQ_RUN", [.string(Self.descentSequenceName)])
-            case .direct:
-                if let startOpcode = flight.topology.opcode("descent.START_DESCENT") {
-                    command("cmdDisp.ARM", [.value(.u32(startOpcode.rawValue))])
-                }
-                command("descent.START_DESCENT")
-            case .none:
-                break
-            }
+            Self.commandDescent(options.descent, flight: flight, ground: ground)
         }
         let slot = flight.sequencer.slotStatus(0)
         if progress.count < progress.capacity, progress.last.map({ $0.line != slot.line || $0.state != slot.state }) ?? true {
@@ -278,12 +238,22 @@ public final class LanderMission {
         flight.sequencer.completed == 1 && flight.sequencer.failed == 0 && flight.sequencer.cancelled == 0 && !flight.sequencer.isBusy
     }
 
+    /// Whether ``run(pace:progress:)`` was stopped by its `pace` before the mission ended.
+    public private(set) var interrupted = false
+
     /// Runs until landed (and settled 2 s), aborted on the ground, or `maxTime`. `progress`
-    /// sees each log record as it is made (the CLI's live line).
-    public func run(progress: ((Record) -> Void)? = nil) {
+    /// sees each log record as it is made (the CLI's live line). `pace`, when given, is called
+    /// before each tick with the simulated time the tick will reach, to wait for the wall
+    /// clock (a paced run, with a ground link); it returns false to stop the run there.
+    public func run(pace: ((Double) -> Bool)? = nil, progress: ((Record) -> Void)? = nil) {
         var nextLog = 0.0
         var landedAt: Double?
+        let period = executive.period.seconds
         while rig.time < options.maxTime {
+            if let pace, !pace(rig.time + period) {
+                interrupted = true
+                break
+            }
             tick()
             let t = rig.time
             if t >= nextLog {

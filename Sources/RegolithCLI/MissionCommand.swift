@@ -1,6 +1,8 @@
 import ArgumentParser
 import Configuration
+import FlightHAL
 import Foundation
+import Ground
 import MissionHarness
 import Missions
 import Simulator
@@ -11,18 +13,25 @@ import Simulator
 struct MissionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mission",
-        abstract: "Run the lander descent or the rover drive, flight software and simulator in lockstep, and report on it.",
+        abstract: "Run the lander descent or the rover drive against the simulator (in this process or another) and report on it.",
         discussion: """
-            The board file is loaded and checked; today the lockstep run supports boards whose devices are \
-            all `sim` (Boards/sim.yaml). While the mission runs a live line shows the phase, altitude, \
-            vertical and horizontal speed and propellant used (rewritten in place on a terminal). The final \
-            report checks the touchdown against ACCEPTANCE.md's envelope (vertical <= 3.05 m/s, horizontal \
-            <= 1.22 m/s, tilt <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg) and the nominal descent's \
-            figures (PDI to touchdown 700-800 s, delta-v 1.9-2.3 km/s). Exits 0 when the landing is inside \
-            the envelope, 1 when it is not (or there was no touchdown), 2 when the mission could not run \
-            (a board or scenario refused). The rover drive flies Sequences/rover-drive.rseq (50 m around \
-            two keep-out zones) and exits 0 when it reaches the goal without entering a zone or exceeding \
-            200 m/h.
+            On a board whose devices are all `sim` (Boards/sim.yaml) the simulator runs in this process, \
+            stepped in lockstep with the flight software: as fast as the machine allows, or paced to the \
+            wall clock with --time-scale (and always when there is a --ground link). On a board with \
+            `simulator: process` (Boards/sim-pty.yaml, Boards/sim-vcan.yaml) the lander's flight software \
+            runs alone under the real-time executive on the board's links, against `regolith sim --hold \
+            --time-scale F` started first with the same board and factor; the simulator reports the \
+            touchdown's truth. While the mission runs a live line shows the phase, altitude, vertical and \
+            horizontal speed and propellant used (on a terminal, rewritten in place). The final report \
+            checks the touchdown against ACCEPTANCE.md's envelope (vertical <= 3.05 m/s, horizontal <= 1.22 \
+            m/s, tilt <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg) and the nominal descent's figures \
+            (PDI to touchdown 700-800 s, delta-v 1.9-2.3 km/s). Exits 0 when the landing is inside the \
+            envelope (on a separate simulator: when the flight software declared LANDED), 1 when it is not \
+            (or there was no touchdown, or the run was interrupted), 2 when the mission could not run (a \
+            board, link or scenario refused). --ground connects the flight software's ground interface \
+            (fprime-gds, `regolith ground`); with --wait-for-ground the descent waits for the ground's \
+            seq.SEQ_RUN lander_descent. The rover drive flies Sequences/rover-drive.rseq (50 m around two \
+            keep-out zones) and exits 0 when it reaches the goal without entering a zone or exceeding 200 m/h.
             """)
 
     enum Mission: String, ExpressibleByArgument, CaseIterable {
@@ -58,6 +67,36 @@ struct MissionCommand: ParsableCommand {
     @Flag(help: "No live line: only the final report.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Flight seconds per wall second: paces the embedded simulator, or runs the real-time executive this much faster against `regolith sim --time-scale` (the same factor).", valueName: "factor"))
+    var timeScale: Double?
+
+    @Option(help: ArgumentHelp("The lander's ground link: tcp:HOST:PORT, listen:[HOST:]PORT or serial:PATH[@BAUD].", valueName: "address"))
+    var ground: String?
+
+    @OptionGroup var dataLink: DataLinkOptions
+
+    @Option(help: ArgumentHelp("File holding the command authentication key in hex; commands must then be signed.", valueName: "file"))
+    var authKeyFile: String?
+
+    @Flag(help: "Install the descent sequence but start nothing: the ground starts it (seq.SEQ_RUN lander_descent).")
+    var waitForGround = false
+
+    @Option(help: ArgumentHelp("Flight seconds between downlinks of the telemetry channels (events go down at once); 0: every ground tick (50 Hz).", valueName: "seconds"))
+    var telemetryInterval: Double = 1
+
+    func validate() throws {
+        if let f = timeScale, !(f >= 0.01 && f <= 100) { throw ValidationError("--time-scale must be in [0.01, 100], not \(f)") }
+        if let g = ground {
+            do { _ = try GroundLinkAddress(parsing: g) } catch { throw ValidationError("\(error)") }
+            if mission != .landerDescent { throw ValidationError("--ground applies to lander-descent") }
+        }
+        if authKeyFile != nil && ground == nil { throw ValidationError("--auth-key-file applies to a run with --ground") }
+        if waitForGround && ground == nil { throw ValidationError("--wait-for-ground needs a --ground link to be commanded over") }
+        guard telemetryInterval >= 0 && telemetryInterval <= 3_600 else {
+            throw ValidationError("--telemetry-interval must be in [0, 3600] seconds, not \(telemetryInterval)")
+        }
+    }
+
     func run() throws {
         do {
             switch mission {
@@ -80,7 +119,11 @@ struct MissionCommand: ParsableCommand {
 
     func roverDrive() throws {
         let loaded = try Board.load(contentsOf: board)
-        try Self.checkLockstep(loaded, needs: RoverFlightSoftware.devices, mission: mission.rawValue)
+        try Self.checkDevices(loaded, needs: RoverFlightSoftware.devices, mission: mission.rawValue)
+        if let why = Self.notLockstep(loaded, devices: RoverFlightSoftware.devices) {
+            throw MissionCLIError("\(Self.place(loaded)) \(why): the rover drive runs only in lockstep with the embedded simulator (Boards/sim.yaml) so far")
+        }
+        if timeScale != nil { throw MissionCLIError("--time-scale applies to lander-descent") }
         var options = RoverMission.Options()
         options.seed = seed
         if let scenario {
@@ -122,7 +165,7 @@ struct MissionCommand: ParsableCommand {
 
     func landerDescent() throws {
         let loaded = try Board.load(contentsOf: board)
-        try Self.checkLockstep(loaded, needs: LanderFlightSoftware.devices, mission: mission.rawValue)
+        try Self.checkDevices(loaded, needs: LanderFlightSoftware.devices, mission: mission.rawValue)
         var options = LanderMission.Options()
         options.vehicle = vehicle.lander
         options.seed = seed
@@ -133,53 +176,145 @@ struct MissionCommand: ParsableCommand {
             }
             options.scenario = s
         }
+        var groundConfiguration = GroundInterface.Configuration(dataLink: dataLink.configuration)
+        if let path = authKeyFile { groundConfiguration.authenticationKey = try GroundStation.loadKey(path: path) }
+        if telemetryInterval > 0 { groundConfiguration.telemetryInterval = .nanoseconds(Int64((telemetryInterval * 1e9).rounded())) }
+        options.ground = groundConfiguration
+        if waitForGround { options.descent = .ground }
+        let link = try ground.map { try GroundLinkAddress(parsing: $0).open() }
+        defer { link?.close() }
+        options.groundLink = link
+        if let link, !quiet { MissionOutput.write("ground link: \(link.name)\(authKeyFile != nil ? ", commands must be signed" : "")\n") }
+        if let why = Self.notLockstep(loaded, devices: LanderFlightSoftware.devices) {
+            try landerOnBoard(loaded, options: options, why: why)
+        } else {
+            try landerLockstep(loaded, options: options)
+        }
+    }
+
+    /// Flight software and simulator in this process, in lockstep; paced when asked.
+    func landerLockstep(_ loaded: Board, options: LanderMission.Options) throws {
         let m = try LanderMission(options: options)
         let live = quiet ? nil : LiveLine()
         let start = Date()
-        m.run { record in live?.show(record) }
+        // Paced to the wall clock when a factor is given, and always with a ground link (a
+        // ground station keeps wall-clock time).
+        let factor = timeScale ?? (ground != nil ? 1 : nil)
+        let stop = SimStopSignal.install()
+        var pacer = factor.map { WallPacer(timeScale: $0) }
+        if let factor, !quiet { MissionOutput.write("paced at x\(fixed(factor, 2)) real time\n") }
+        m.run(
+            pace: pacer == nil ? nil : { t in stop.received == nil && pacer!.wait(untilFlightTime: t) },
+            progress: { record in live?.show(record) })
         let wall = Date().timeIntervalSince(start)
         live?.finish()
 
         let result = LanderReport(m, board: "\(loaded.name) (\(board))", wallSeconds: wall)
         MissionOutput.write(result.text)
-        if let report {
-            do {
-                let url = URL(fileURLWithPath: report)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try result.json().write(to: url)
-            } catch {
-                throw MissionCLIError("\(report): cannot write the report: \(error.localizedDescription)")
-            }
-            MissionOutput.write("  report: \(report)\n")
-        }
+        if m.interrupted { MissionOutput.write("  interrupted (signal) at \(fixed(m.rig.time, 1)) s\n") }
+        if let g = ground { MissionOutput.write("  " + Self.groundLine(g, m.flight.groundInterface) + "\n") }
+        try writeReport(result.json())
         if let plots {
             for line in try MissionPlots.writeLander(m, into: plots) { MissionOutput.write("  plot: \(line)\n") }
         }
-        if !result.insideEnvelope { throw ExitCode(1) }
+        if !result.insideEnvelope || m.interrupted { throw ExitCode(1) }
     }
 
-    /// The lockstep run joins flight software and simulator in this process on the in-process
-    /// simulated links: a board that places a device elsewhere needs the separate-process run.
-    static func checkLockstep(_ board: Board, needs devices: [String], mission: String) throws(MissionCLIError) {
-        let place = board.file.isEmpty ? "board \(board.name)" : "board \(board.name) (\(board.file))"
+    /// The flight software alone on the board's links, under the real-time executive.
+    func landerOnBoard(_ loaded: Board, options: LanderMission.Options, why: String) throws {
+        if scenario != nil {
+            throw MissionCLIError("\(Self.place(loaded)) \(why): faults are the simulator's to inject; pass --scenario to `regolith sim`")
+        }
+        if plots != nil { throw MissionCLIError("--plots needs the embedded simulator's truth (Boards/sim.yaml)") }
+        if loaded.simulator == .process && vehicle != .change {
+            throw MissionCLIError("`regolith sim` simulates the Chang'e-class lander only; --vehicle apollo needs Boards/sim.yaml")
+        }
+        let factor = timeScale ?? 1
+        let flight: LanderBoardFlight
+        do { flight = try LanderBoardFlight(board: loaded, options: options, timeScale: factor) } catch let e as BoardLinkError {
+            let hint = loaded.simulator == .process
+                ? "\n(start the simulator first: regolith sim --board \(board) --hold --time-scale \(fixed(factor, 2)); see docs/missions.md)" : ""
+            throw MissionCLIError("\(e)" + hint)
+        }
+        if !quiet {
+            MissionOutput.write("lander descent: flight software on board '\(loaded.name)' (\(board)), real-time executive at x\(fixed(factor, 2))\n")
+            for (device, link) in flight.links.links { MissionOutput.write("  \(device): \(link.name)\n") }
+        }
+        let signals = [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { flight.stop() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        let live = quiet ? nil : LiveLine()
+        let outcome = flight.run { r in live?.show(navigation: r) }
+        live?.finish()
+        let report = BoardFlightReport(outcome: outcome, board: "\(loaded.name) (\(board))", timeScale: factor)
+        MissionOutput.write(report.text)
+        if let g = ground { MissionOutput.write("  " + Self.groundLine(g, flight.flight.groundInterface) + "\n") }
+        try writeReport(report.json())
+        if outcome.finalPhase != .landed { throw ExitCode(1) }
+    }
+
+    func writeReport(_ data: Data) throws {
+        guard let report else { return }
+        do {
+            let url = URL(fileURLWithPath: report)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        } catch {
+            throw MissionCLIError("\(report): cannot write the report: \(error.localizedDescription)")
+        }
+        MissionOutput.write("  report: \(report)\n")
+    }
+
+    static func groundLine(_ address: String, _ g: GroundInterface) -> String {
+        let c = g.counts
+        return "ground \(address): \(c.commandsUplinked) commands uplinked, \(c.commandsCompleted) completed, \(c.commandsFailed) failed, "
+            + "\(c.authRefused) refused by authentication; \(c.downlinkPackets) packets down, \(c.eventsLost) events lost"
+    }
+
+    static func place(_ board: Board) -> String {
+        board.file.isEmpty ? "board \(board.name)" : "board \(board.name) (\(board.file))"
+    }
+
+    /// A mission needs each of its devices on the board.
+    static func checkDevices(_ board: Board, needs devices: [String], mission: String) throws(MissionCLIError) {
         let missing = devices.filter { board.device($0) == nil }
         if !missing.isEmpty {
-            throw MissionCLIError("\(place) has no \(missing.joined(separator: ", ")): \(mission) needs \(devices.joined(separator: ", "))")
+            throw MissionCLIError("\(place(board)) has no \(missing.joined(separator: ", ")): \(mission) needs \(devices.joined(separator: ", "))")
         }
-        let elsewhere = board.devices.filter { $0.transport != .simulated }
-        if board.simulator != .embedded || !elsewhere.isEmpty {
-            let what = elsewhere.isEmpty
-                ? "runs the simulator \(board.simulator == .process ? "as a separate process" : "nowhere (simulator: none)")"
-                : "puts " + elsewhere.prefix(3).map { "\($0.name) on \($0.transport)" }.joined(separator: ", ")
-                    + (elsewhere.count > 3 ? " and \(elsewhere.count - 3) more" : "")
-            throw MissionCLIError("""
-                \(place) \(what): `regolith mission` runs the flight software and the simulator in one \
-                process, in lockstep, on the in-process simulated links, so it supports only boards with \
-                `simulator: embedded` and every device `sim` (Boards/sim.yaml). Boards with the simulator \
-                in a separate process (Boards/sim-pty.yaml), CAN on vcan (Boards/sim-vcan.yaml) or bench \
-                hardware (Boards/bench.yaml) are not supported by this command yet.
-                """)
+    }
+
+    /// Why the board cannot run in lockstep with the embedded simulator (nil: it can): the
+    /// simulator elsewhere, or a device on another transport.
+    static func notLockstep(_ board: Board, devices: [String]) -> String? {
+        let elsewhere = board.devices.filter { devices.contains($0.name) && $0.transport != .simulated }
+        if board.simulator == .embedded && elsewhere.isEmpty { return nil }
+        return elsewhere.isEmpty
+            ? "runs the simulator \(board.simulator == .process ? "as a separate process" : "nowhere (simulator: none)")"
+            : "puts " + elsewhere.prefix(3).map { "\($0.name) on \($0.transport)" }.joined(separator: ", ")
+                + (elsewhere.count > 3 ? " and \(elsewhere.count - 3) more" : "")
+    }
+}
+
+/// Waits for the wall clock to catch up with flight time at `timeScale` (a paced lockstep
+/// run): absolute CLOCK_MONOTONIC deadlines from the first call, so no drift accumulates.
+struct WallPacer {
+    let timeScale: Double
+    var origin: (wall: UInt64, flight: Double)?
+
+    mutating func wait(untilFlightTime t: Double) -> Bool {
+        let now = SimPacer.monotonic()
+        guard let o = origin else {
+            origin = (now, t)
+            return true
         }
+        let due = o.wall + UInt64(max(0, (t - o.flight) / timeScale * 1e9))
+        if due > now { SimPacer.sleep(untilMonotonic: due) }
+        return true
     }
 }
 
@@ -206,10 +341,11 @@ final class LiveLine {
     var begun = false
     let clock = Date()
 
-    func show(_ r: LanderMission.Record) {
+    func show(_ r: LanderMission.Record) { show(line: Self.format(r), phase: r.phase) }
+
+    func show(line: String, phase: DescentPhase) {
         let now = Date().timeIntervalSince(clock)
-        let phaseChanged = r.phase != lastPhase
-        let line = Self.format(r)
+        let phaseChanged = phase != lastPhase
         guard phaseChanged || now - lastWall >= 0.25 else {
             pending = line
             return
@@ -222,7 +358,7 @@ final class LiveLine {
         begun = true
         pending = nil
         lastWall = now
-        lastPhase = r.phase
+        lastPhase = phase
     }
 
     /// Shows the last line not yet shown and ends the line.

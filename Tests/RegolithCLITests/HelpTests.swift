@@ -30,8 +30,8 @@ import Testing
               ground                  Command a running flight software and watch, archive its telemetry and
                                       events.
               archive                 Query, export and plot a ground archive.
-              mission                 Run the lander descent or the rover drive, flight software and simulator
-                                      in lockstep, and report on it.
+              mission                 Run the lander descent or the rover drive against the simulator (in this
+                                      process or another) and report on it.
 
               See 'regolith help <subcommand>' for detailed help.
             """)
@@ -116,20 +116,28 @@ import Testing
 
     @Test func missionHelp() {
         #expect(RegolithCommand.helpMessage(for: MissionCommand.self, columns: 100) == """
-            OVERVIEW: Run the lander descent or the rover drive, flight software and simulator in lockstep, and
-            report on it.
+            OVERVIEW: Run the lander descent or the rover drive against the simulator (in this process or
+            another) and report on it.
 
-            The board file is loaded and checked; today the lockstep run supports boards whose devices are all
-            `sim` (Boards/sim.yaml). While the mission runs a live line shows the phase, altitude, vertical and
-            horizontal speed and propellant used (rewritten in place on a terminal). The final report checks
-            the touchdown against ACCEPTANCE.md's envelope (vertical <= 3.05 m/s, horizontal <= 1.22 m/s, tilt
-            <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg) and the nominal descent's figures (PDI to
-            touchdown 700-800 s, delta-v 1.9-2.3 km/s). Exits 0 when the landing is inside the envelope, 1 when
-            it is not (or there was no touchdown), 2 when the mission could not run (a board or scenario
-            refused). The rover drive flies Sequences/rover-drive.rseq (50 m around two keep-out zones) and
-            exits 0 when it reaches the goal without entering a zone or exceeding 200 m/h.
+            On a board whose devices are all `sim` (Boards/sim.yaml) the simulator runs in this process,
+            stepped in lockstep with the flight software: as fast as the machine allows, or paced to the wall
+            clock with --time-scale (and always when there is a --ground link). On a board with `simulator:
+            process` (Boards/sim-pty.yaml, Boards/sim-vcan.yaml) the lander's flight software runs alone under
+            the real-time executive on the board's links, against `regolith sim --hold --time-scale F` started
+            first with the same board and factor; the simulator reports the touchdown's truth. While the
+            mission runs a live line shows the phase, altitude, vertical and horizontal speed and propellant
+            used (on a terminal, rewritten in place). The final report checks the touchdown against
+            ACCEPTANCE.md's envelope (vertical <= 3.05 m/s, horizontal <= 1.22 m/s, tilt <= 6 deg, angular rate
+            < 2 deg/s, slope <= 12 deg) and the nominal descent's figures (PDI to touchdown 700-800 s, delta-v
+            1.9-2.3 km/s). Exits 0 when the landing is inside the envelope (on a separate simulator: when the
+            flight software declared LANDED), 1 when it is not (or there was no touchdown, or the run was
+            interrupted), 2 when the mission could not run (a board, link or scenario refused). --ground
+            connects the flight software's ground interface (fprime-gds, `regolith ground`); with
+            --wait-for-ground the descent waits for the ground's seq.SEQ_RUN lander_descent. The rover drive
+            flies Sequences/rover-drive.rseq (50 m around two keep-out zones) and exits 0 when it reaches the
+            goal without entering a zone or exceeding 200 m/h.
 
-            USAGE: regolith mission <mission> [--board <file>] [--seed <n>] [--vehicle <vehicle>] [--scenario <file>] [--report <file.json>] [--plots <dir>] [--quiet]
+            USAGE: regolith mission [<options>] <mission>
 
             ARGUMENTS:
               <mission>               The mission to run. (values: lander-descent, rover-drive)
@@ -145,6 +153,22 @@ import Testing
               --plots <dir>           Write plots into this directory (SVG; PNG too when rsvg-convert or
                                       ImageMagick is installed).
               --quiet                 No live line: only the final report.
+              --time-scale <factor>   Flight seconds per wall second: paces the embedded simulator, or runs the
+                                      real-time executive this much faster against `regolith sim --time-scale`
+                                      (the same factor).
+              --ground <address>      The lander's ground link: tcp:HOST:PORT, listen:[HOST:]PORT or
+                                      serial:PATH[@BAUD].
+              --spacecraft-id <spacecraft-id>
+                                      CCSDS spacecraft id of the ground link's frames (0...1023). (default: 68)
+              --tm-frame-size <tm-frame-size>
+                                      Length in bytes of every downlink TM frame. (default: 1024)
+              --auth-key-file <file>  File holding the command authentication key in hex; commands must then be
+                                      signed.
+              --wait-for-ground       Install the descent sequence but start nothing: the ground starts it
+                                      (seq.SEQ_RUN lander_descent).
+              --telemetry-interval <seconds>
+                                      Flight seconds between downlinks of the telemetry channels (events go
+                                      down at once); 0: every ground tick (50 Hz). (default: 1.0)
               --version               Show the version.
               -h, --help              Show help information.
 
@@ -285,7 +309,7 @@ import Testing
             descent initiation (15 km, 1,692 m/s, 545.5 km up-range of the Chang'e-3 site) with its engine off;
             the rover is parked at the site.
 
-            USAGE: regolith sim --board <board> [--mission <mission>] [--seed <seed>] [--scenario <scenario>] [--duration <duration>] [--quiet]
+            USAGE: regolith sim --board <board> [--mission <mission>] [--seed <seed>] [--scenario <scenario>] [--duration <duration>] [--quiet] [--time-scale <factor>] [--hold] [--stop-after-touchdown <seconds>]
 
             OPTIONS:
               --board <board>         The board file (YAML) naming each device's transport.
@@ -296,6 +320,12 @@ import Testing
               --scenario <scenario>   A fault scenario (YAML) to play against the run.
               --duration <duration>   Simulated seconds to run (default: until interrupted).
               --quiet                 Print no status line each second (the summary still prints).
+              --time-scale <factor>   Simulated seconds per wall second; the flight process must use the same
+                                      (regolith mission --time-scale). (default: 1.0)
+              --hold                  Hold the world at its start until the flight software is first heard on a
+                                      device link, so both count time from the same instant.
+              --stop-after-touchdown <seconds>
+                                      Stop this many simulated seconds after the lander's touchdown.
               --version               Show the version.
               -h, --help              Show help information.
 

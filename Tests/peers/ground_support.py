@@ -1,14 +1,18 @@
 """Helpers for the ground-link peer tests: free ports, process groups that are always killed,
 and the ground link's framing written independently in Python (struct, binascii, hmac)."""
 import binascii
+import contextlib
 import hashlib
 import hmac
 import os
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 SCID = 0x44
 VCID = 1
@@ -159,3 +163,80 @@ def tm_frames(packets, counter_start: int = 0):
     if cur:
         close(cur)
     return frames, count
+
+
+def fprime_gds_command() -> list:
+    exe = Path(sys.executable).parent / "fprime-gds"
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-m", "fprime_gds.executables.run_deployment"]
+
+
+@contextlib.contextmanager
+def fprime_gds_session(regolith_bin, work, topology, fsw, data_link, ready, ready_timeout=60):
+    """fprime-gds, headless (`-g none -n`), with the dictionary `regolith dict export --format
+    fprime` writes for `topology` (extra arguments, e.g. ["--topology", "lander"]), and the
+    flight software (`regolith` with the arguments `fsw`, plus `--ground tcp:...` to fprime-gds's
+    `ip` adapter and `data_link`) connected to it. Yields fprime-gds's IntegrationTestAPI once
+    it decodes the channel `ready` from the flight software. Every process is SIGKILLed (whole
+    process group) at the end, and `work` removed."""
+    from fprime_gds.common.testing_fw.api import IntegrationTestAPI
+    from fprime_gds.executables.cli import ConfigDrivenParser, StandardPipelineParser
+
+    dictionary = work / "RegolithTopologyDictionary.json"
+    subprocess.run([str(regolith_bin), "dict", "export", "--format", "fprime", "--output", str(dictionary),
+                    *topology, *data_link], check=True, capture_output=True, text=True)
+    ip_port, tts_port = free_port(), free_port()
+    while tts_port == ip_port:
+        tts_port = free_port()
+    logs = work / "logs"
+    logs.mkdir()
+    # Our own ZeroMQ endpoints (the default is one per user in /tmp, shared by every run).
+    zmq = ["--zmq-transport", f"ipc://{work}/gds-in", f"ipc://{work}/gds-out"]
+    group = ProcessGroup()
+    api = pipeline = None
+    try:
+        gds_proc = group.start(
+            fprime_gds_command() + [
+                "-g", "none", "-n", "--dictionary", dictionary,
+                "--framing-selection", "space-packet-space-data-link",
+                "--ip-address", "127.0.0.1", "--ip-port", ip_port,
+                "--tts-addr", "127.0.0.1", "--tts-port", tts_port, "--logs", logs] + zmq,
+            cwd=work)
+        flight = group.start([regolith_bin, *fsw, "--ground", f"tcp:127.0.0.1:{ip_port}", *data_link], cwd=work)
+        # fprime-gds starts its middleware, then its comm adapter (about 6 s in all).
+        deadline = time.monotonic() + 60
+        pipeline_parser = StandardPipelineParser()
+        while True:
+            assert gds_proc.poll() is None, f"fprime-gds exited: {gds_proc.stderr.read()}"
+            assert flight.poll() is None, f"regolith {fsw[0]} exited: {flight.stdout.read()} {flight.stderr.read()}"
+            try:
+                args, _, _ = ConfigDrivenParser.parse_known_args(
+                    [StandardPipelineParser],
+                    arguments=["--dictionary", str(dictionary), "--tts-addr", "127.0.0.1",
+                               "--tts-port", str(tts_port), "--logs", str(work / "api-logs")] + zmq,
+                    client=True)
+                pipeline = pipeline_parser.pipeline_factory(args, None)
+                break
+            except Exception:
+                assert time.monotonic() < deadline, "could not connect to fprime-gds's middleware"
+                time.sleep(0.5)
+        api = IntegrationTestAPI(pipeline, None, str(work / "api-logs"))
+        api.setup()
+        # The link is up once fprime-gds decodes telemetry from the flight software.
+        api.assert_telemetry(ready, timeout=ready_timeout)
+        api.flight_process = flight
+        yield api
+    finally:
+        if api is not None:
+            try:
+                api.teardown()
+            except Exception:
+                pass
+        if pipeline is not None:
+            try:
+                pipeline.disconnect()
+            except Exception:
+                pass
+        group.close()
+        shutil.rmtree(work, ignore_errors=True)

@@ -110,11 +110,20 @@ def run(regolith_bin, *args):
     return subprocess.run([str(regolith_bin), "mission", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-def test_a_board_not_all_sim_is_refused_with_the_boards_it_supports(regolith_bin):
-    proc = run(regolith_bin, "lander-descent", "--board", "Boards/sim-pty.yaml", "--quiet")
+def test_the_rover_on_a_board_not_all_sim_is_refused_with_the_boards_it_supports(regolith_bin):
+    proc = run(regolith_bin, "rover-drive", "--board", "Boards/sim-pty.yaml", "--quiet")
     assert proc.returncode == 2
-    assert "board sim-pty" in proc.stderr and "imu on pty" in proc.stderr
+    assert "board sim-pty" in proc.stderr and "rover-imu on pty" in proc.stderr
     assert "Boards/sim.yaml" in proc.stderr
+
+
+def test_the_lander_on_a_simulator_board_says_to_start_the_simulator(regolith_bin, tmp_path):
+    board = tmp_path / "board.yaml"
+    board.write_text((ROOT / "Boards" / "sim-pty.yaml").read_text().replace("/tmp/regolith-sim", str(tmp_path)))
+    proc = run(regolith_bin, "lander-descent", "--board", str(board), "--quiet")
+    assert proc.returncode == 2
+    assert f"{board}:9: device 'imu' on pty {tmp_path}/imu" in proc.stderr
+    assert f"regolith sim --board {board} --hold" in proc.stderr
 
 
 def test_a_bad_board_file_is_reported_with_its_location(regolith_bin, tmp_path):

@@ -108,6 +108,8 @@ public final class AttitudeControlDriver: Component {
         set { status.ports = newValue }
     }
     public var health: DeviceHealth { status.health }
+    /// The attitude unit's link counts (status messages taken, frames refused).
+    public var endpointCounts: DeviceEndpoint.Counts { status.endpoint.counts }
     public var latest: AttitudeStatusSample? { status.latest }
 
     public var definition: ComponentDefinition {

@@ -1,0 +1,114 @@
+"""The lander's flight software lands with the simulator as a separate process, over PTYs and
+the cross-process simulated CAN bus (the layout of Boards/sim-pty.yaml, paths under a temp
+directory).
+
+Two processes, as on a HIL bench: `regolith sim --hold --time-scale 10` serves the devices
+(IMU, altimeter and power unit on pseudo-terminals; engine, attitude unit and legs on the
+simulated CAN bus) and holds its world at powered descent initiation until the flight side is
+first heard; `regolith mission lander-descent --time-scale 10` runs the same flight build as
+the lockstep demo, alone, under the real-time executive, opening the PTY paths as serial
+ports. The truth of the touchdown comes from the simulator's summary and is checked against
+ACCEPTANCE.md's envelope and the nominal descent's duration; the flight side's report must
+say LANDED with the descent sequence completed and no frame refused on any link.
+"""
+import json
+import re
+import subprocess
+
+import pytest
+
+SCALE = "10"
+
+BOARD = """board: sim-pty-test
+summary: the simulator as a second process; serial devices on PTYs, CAN devices on the simulated bus
+simulator: process
+devices:
+  imu: {{pty: {d}/imu, baud: 921600}}
+  altimeter: {{pty: {d}/altimeter, baud: 460800}}
+  power: {{pty: {d}/power, baud: 115200}}
+  engine: {{simbus: {d}/can.sock}}
+  attitude: {{simbus: {d}/can.sock}}
+  legs: {{simbus: {d}/can.sock}}
+ground: none
+"""
+
+
+def start_sim(regolith_bin, board, *extra):
+    proc = subprocess.Popen(
+        [str(regolith_bin), "sim", "--board", str(board), "--hold", "--time-scale", SCALE, *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while True:
+        line = proc.stdout.readline()
+        assert line, f"regolith sim exited: {proc.stderr.read()}"
+        if line.startswith("sim: ready"):
+            return proc
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def test_lander_lands_over_ptys_and_the_simulated_bus_with_the_simulator_in_another_process(regolith_bin, tmp_path):
+    board = tmp_path / "board.yaml"
+    board.write_text(BOARD.format(d=tmp_path))
+    report = tmp_path / "flight.json"
+    sim = start_sim(regolith_bin, board, "--quiet", "--stop-after-touchdown", "3")
+    try:
+        flight = subprocess.run(
+            [str(regolith_bin), "mission", "lander-descent", "--board", str(board), "--time-scale", SCALE,
+             "--quiet", "--report", str(report)],
+            capture_output=True, text=True, timeout=400)
+        sim_out, sim_err = sim.communicate(timeout=60)
+    finally:
+        stop(sim)
+    assert flight.returncode == 0, flight.stdout + flight.stderr
+    assert sim.returncode == 0, sim_err
+
+    # The simulator's truth.
+    m = re.search(r"sim: touchdown at ([\d.]+) s: vertical ([\d.]+) m/s, horizontal ([\d.]+) m/s, "
+                  r"tilt ([\d.]+) deg, slope ([\d.]+) deg", sim_out)
+    assert m, sim_out
+    t, vertical, horizontal, tilt, slope = map(float, m.groups())
+    assert vertical <= 3.05 and horizontal <= 1.22 and tilt <= 6 and slope <= 12, m.group(0)
+    assert "stopped (3.0 s after touchdown)" in sim_out
+    # Every command the flight side sent the engine and the attitude unit was accepted.
+    assert re.search(r"sim: engine: [1-9]\d* commands accepted, 0 refused", sim_out), sim_out
+    assert re.search(r"sim: attitude: [1-9]\d* commands accepted, 0 refused", sim_out), sim_out
+
+    # The flight software's view.
+    r = json.loads(report.read_text())
+    assert r["finalPhase"] == "LANDED" and r["sequenceCompleted"] and not r["interrupted"]
+    assert r["timeScale"] == 10
+    assert 700 <= t - r["ignitionTime"] <= 800, (t, r["ignitionTime"])
+    # LANDED declared within a second of the true touchdown (contact, IMU and altitude agree).
+    assert abs(r["landed"]["time"] - t) < 1.0, (r["landed"], t)
+    assert [c["name"] for c in r["commands"]] == ["seq.SEQ_RUN"] and r["commands"][0]["response"] == "OK"
+    for d in r["devices"]:
+        assert d["received"] > 0 and d["rejected"] == 0, d
+        assert d["health"] == "GOOD", d
+
+
+def test_flight_side_without_a_simulator_fails_with_the_device_and_board_line(regolith_bin, tmp_path):
+    board = tmp_path / "board.yaml"
+    board.write_text(BOARD.format(d=tmp_path))
+    r = subprocess.run([str(regolith_bin), "mission", "lander-descent", "--board", str(board)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert re.search(rf"{re.escape(str(board))}:\d+: device 'imu' on pty {re.escape(str(tmp_path))}/imu", r.stderr), r.stderr
+
+
+def test_simulator_interrupted_while_holding_stops_cleanly(regolith_bin, tmp_path):
+    board = tmp_path / "board.yaml"
+    board.write_text(BOARD.format(d=tmp_path))
+    sim = start_sim(regolith_bin, board)
+    try:
+        assert "holding at t = 0" in sim.stdout.readline()
+        sim.send_signal(2)
+        out, err = sim.communicate(timeout=30)
+    finally:
+        stop(sim)
+    assert sim.returncode == 0, err
+    assert "stopped (SIGINT while holding) after 0.00 s simulated" in out
+    assert not (tmp_path / "imu").exists()  # the PTY links are removed
