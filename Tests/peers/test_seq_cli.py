@@ -94,13 +94,14 @@ def test_explain_prints_the_timeline_and_worst_case(regolith_bin):
     assert out.splitlines()[0] == "sequence housekeeping: worst case T+00:00:30 + 0 s, best case T+00:00:30 + 0 s"
 
 
-def test_run_completes_faster_than_real_time(regolith_bin):
+def test_run_completes_in_its_flight_time(regolith_bin):
+    # The flight time is exact (lockstep); how fast the wall clock went is printed, not
+    # asserted: speed belongs in Benchmarks/, not in a test.
     r = regolith(regolith_bin, "seq", "run", str(SEQUENCES / "core-checkout.rseq"))
     assert r.returncode == 0, r.stdout + r.stderr
     last = r.stdout.splitlines()[-1]
     assert last.startswith("core_checkout: COMPLETED — 3.200 s flight time in ")
-    factor = float(last.split("(")[1].split("x real time")[0])
-    assert factor > 10
+    assert float(last.split("(")[1].split("x real time")[0]) > 0
     assert r.stdout.count("cmdDisp.NoOpReceived") == 4
 
 
