@@ -66,8 +66,16 @@ imu = start("imu")
 engine = start("engine")
 print("peers started", flush=True)
 
+def collect_until(ids, n, seconds=30.0):
+    """Frames with `ids` until there are `n` of each (or `seconds` pass): how many arrive is
+    asserted, never how fast (a debug build under TCG runs at its own pace)."""
+    got, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline and min(sum(1 for m in got if m.arbitration_id == i) for i in ids) < n:
+        got += collect(0.2, ids)
+    return got
+
 # 1. The IMU's frames, decoded by cantools.
-frames = collect(2.0, {0x030, 0x031})
+frames = collect_until({0x030, 0x031}, 20)
 accel = [decode(m) for m in frames if m.arbitration_id == 0x030]
 rate = [decode(m) for m in frames if m.arbitration_id == 0x031]
 ok = (len(accel) >= 20 and len(rate) >= 20
