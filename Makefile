@@ -122,7 +122,9 @@ vm-deps:
 
 test-vm: vm-deps venv
 	$(SWIFT) build --build-tests   # guest.d scripts run host-built test binaries too
-	REGOLITH_BIN=$$($(SWIFT) build --show-bin-path)/regolith Tests/vm/test-vm.sh
+	$(SWIFT) build -c release --product regolith   # the real-time landing over vcan (guest.d/70) needs it under TCG
+	REGOLITH_BIN=$$($(SWIFT) build --show-bin-path)/regolith \
+	  REGOLITH_RELEASE_BIN=$$($(SWIFT) build -c release --show-bin-path)/regolith Tests/vm/test-vm.sh
 
 # ---------------------------------------------------------------------------
 # Benchmarks: the nested package Benchmarks/ (ordo-one/benchmark, MallocInterposer trait;
