@@ -177,6 +177,36 @@ struct FailureScenarioTests {
         #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
     }
 
+    /// Not a flown failure (Simulator/Scenarios/engine-controller-silent.yaml): the engine
+    /// controller's link goes silent at 300 s. The table warns (engineAlarm), aborts the
+    /// descent when the controller is still unhealthy 2 s later (engineLostAbort commands
+    /// descent.ABORT_DESCENT) and safes the lander (abortSafing); nothing else trips first.
+    @Test func engineControllerSilentInDescentAbortsAndSafes() throws {
+        let m = try mission("engine-controller-silent", maxTime: 320)
+        m.runFor(seconds: 300)
+        #expect(m.flight.descent.phase == .braking)
+        let before = try faults(m).faults
+        let tripsBefore = ["imuUnhealthy", "altimeterUnhealthy", "legsUnhealthy"].map { before.trips(of: $0) ?? 0 }
+        // Until the abort, only the engine's entries may trip: the other devices are well.
+        while m.flight.descent.phase != .aborted && m.rig.time < 312 {
+            m.runFor(seconds: 0.01)
+        }
+        let abortedAt = m.rig.time
+        let f = try faults(m).faults
+        #expect(m.flight.descent.phase == .aborted)
+        #expect(abortedAt >= 302, "the abort comes after engineLostAbort's 2 s, not at once: \(abortedAt)")
+        #expect(f.counts(of: "engineAlarm")?.fired == 1)
+        #expect(f.counts(of: "engineLostAbort")?.fired == 1)
+        #expect(["imuUnhealthy", "altimeterUnhealthy", "legsUnhealthy"].map { f.trips(of: $0) ?? 0 } == tripsBefore)
+        m.runFor(seconds: 5)
+        try report(m, "engine-controller-silent")
+        #expect((f.trips(of: "engineUnhealthy") ?? 0) >= 1)
+        #expect(f.trips(of: "descentAborted") == 1)
+        #expect(f.counts(of: "abortSafing")?.fired == 1)
+        #expect(emissions(m, "descent.DescentAborted") >= 1)
+        #expect(try mode(m) == "SAFE")
+    }
+
     /// IM-1 Odysseus (2024): the altimeter gives nothing from the start. The arming checks
     /// refuse START_DESCENT naming it, the engine never fires, the fault table safes the lander.
     @Test func im1DeadAltimeterRefusedByArmingChecks() throws {
