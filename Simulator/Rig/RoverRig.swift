@@ -116,15 +116,7 @@ public final class RoverRig {
         powerModel.drain(engineValveOpen: false, dt: world.simulation.dt)
         if world.stepCount % powerDivisor == 0 { powerModel.sample(time: world.time) }
         feedSensors()
-        let t = flightTime
-        while let m = wheelCommands.receive() {
-            if case .wheelCommand(let c) = m, c.wheel >= 0, c.wheel < wheels.count { wheels[c.wheel].handle(c, at: t) }
-        }
-        for wheel in wheels { wheel.step(to: t) }
-        imu.step(to: t)
-        hazard.step(to: t)
-        power.step(to: t)
-        applyCommands()
+        serveEmulators()
     }
 
     /// `count` steps.
@@ -134,7 +126,12 @@ public final class RoverRig {
 
     /// The emulators take and answer what the flight side sent, with time and the world held
     /// still: a rig held at its start until the flight software is heard (`regolith sim --hold`).
-    public func poll() {
+    public func poll() { serveEmulators() }
+
+    /// The emulators at the present time: the wheel commands the flight side sent are handed
+    /// to their controllers, each emulator publishes what is due, and the accepted commands
+    /// become the world's.
+    func serveEmulators() {
         let t = flightTime
         while let m = wheelCommands.receive() {
             if case .wheelCommand(let c) = m, c.wheel >= 0, c.wheel < wheels.count { wheels[c.wheel].handle(c, at: t) }

@@ -71,13 +71,7 @@ struct GroundCommand: ParsableCommand {
         station.showTelemetry = !quiet
         for line in command { station.enqueue(line) }
         let control = station.control
-        let signals = [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { control.stop() }
-            source.resume()
-            return source
-        }
+        let signals = onStopSignals { control.stop() }
         if !noStdin {
             Thread.detachNewThread {
                 while let line = readLine() { control.enqueue(line) }

@@ -240,13 +240,7 @@ struct MissionCommand: ParsableCommand {
             MissionOutput.write("lander descent: flight software on board '\(loaded.name)' (\(board)), real-time executive at x\(fixed(factor, 2))\n")
             for (device, link) in flight.links.links { MissionOutput.write("  \(device): \(link.name)\n") }
         }
-        let signals = [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { flight.stop() }
-            source.resume()
-            return source
-        }
+        let signals = onStopSignals { flight.stop() }
         defer { signals.forEach { $0.cancel() } }
         let live = quiet ? nil : LiveLine()
         let outcome = flight.run { r in live?.show(navigation: r) }

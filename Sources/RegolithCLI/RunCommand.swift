@@ -67,13 +67,7 @@ struct RunCommand: ParsableCommand {
             topology.lockstep().step(Int(ticks))
         case .realtime:
             let exec = topology.realTime(.init(fifoPriority: fifo, tickLimit: ticks))
-            let stopOnSignal = [SIGINT, SIGTERM].map { sig in
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { exec.stop() }
-                source.resume()
-                return source
-            }
+            let stopOnSignal = onStopSignals { exec.stop() }
             exec.start()
             exec.join()
             stopOnSignal.forEach { $0.cancel() }

@@ -151,3 +151,16 @@ struct SimStopSignal {
 
 /// `x` with `digits` decimals.
 func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+
+/// SIGINT and SIGTERM call `handler` (on a dispatch queue, not in a signal handler) instead of
+/// ending the process, while the returned sources live: how the long-running commands stop
+/// cleanly with their report. Cancel the sources when done.
+func onStopSignals(_ handler: @escaping () -> Void) -> [any DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { sig in
+        signal(sig, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler(handler: handler)
+        source.resume()
+        return source
+    }
+}

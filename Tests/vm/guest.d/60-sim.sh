@@ -12,16 +12,9 @@ repo=${REGOLITH_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 venv=${VENV:-$repo/.venv}
 bin=${REGOLITH_BIN:-$repo/.build/debug/regolith}
 work=$(mktemp -d /tmp/sim.XXXXXX)
-passed=0; failed=0
-pass() { echo "PASS  $name — $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $name — $*"; failed=$((failed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/../guest-lib.sh"
 
-name="vcan0 up"
-out=$( { modprobe can-raw && modprobe vcan; } 2>&1 ) || fail "modprobe: $out"
-if ! ip link show vcan0 >/dev/null 2>&1; then
-  out=$( { ip link add vcan0 type vcan && ip link set vcan0 mtu 16 && ip link set vcan0 up; } 2>&1 ) || fail "vcan0: $out"
-fi
-ip link show vcan0 2>/dev/null | grep -q 'UP' && pass "mtu $(cat /sys/class/net/vcan0/mtu)" || fail "vcan0 is not up"
+vcan0_up
 
 cat > "$work/board.yaml" <<YAML
 board: vm-vcan
