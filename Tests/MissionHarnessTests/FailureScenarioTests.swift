@@ -207,6 +207,26 @@ struct FailureScenarioTests {
         #expect(try mode(m) == "SAFE")
     }
 
+    /// Not a flown failure (Simulator/Scenarios/legs-link-lost.yaml): the leg switches go
+    /// silent at 400 s. The table warns (legsUnhealthy, legsAlarm) and the descent goes on;
+    /// at the ground the flight software never declares LANDED without contact
+    /// (ACCEPTANCE.md: contact, IMU and altitude must agree).
+    @Test func legsSilentWarnsAndLandedIsNeverDeclaredWithoutContact() throws {
+        let m = try mission("legs-link-lost")
+        m.run()
+        let o = m.outcome
+        try report(m, "legs-link-lost")
+        let f = try faults(m).faults
+        #expect((f.trips(of: "legsUnhealthy") ?? 0) >= 1)
+        #expect((f.counts(of: "legsAlarm")?.fired ?? 0) >= 1)
+        // The descent flew on: the engine cut at its height and the lander came down inside
+        // the envelope; the flight software still waits for contact (FREE_FALL, DESCENT).
+        #expect(o.insideEnvelope)
+        #expect(o.finalPhase == .freeFall)
+        #expect(emissions(m, "descent.Landed") == 0)
+        #expect(try mode(m) == "DESCENT")
+    }
+
     /// IM-1 Odysseus (2024): the altimeter gives nothing from the start. The arming checks
     /// refuse START_DESCENT naming it, the engine never fires, the fault table safes the lander.
     @Test func im1DeadAltimeterRefusedByArmingChecks() throws {
