@@ -36,8 +36,9 @@ public final class EngineControllerDriver: Component {
     enum Channel: UInt32 {
         case source = 0x20, commandsSent, lastCommandCounter, acknowledged, ackTimeouts, throttle
         case thrust, chamberPressure, armed, valve, shutdownLatched, faults, demands, invalidDemands, thrustClamped
+        case thrustDeficit
     }
-    enum Event: UInt32 { case sourceChanged = 0x20, notAcknowledged, engineFaults, invalidDemand }
+    enum Event: UInt32 { case sourceChanged = 0x20, notAcknowledged, engineFaults, invalidDemand, thrustDeficit, thrustRecovered }
     enum Parameter: UInt32 { case ratedThrust = 0x20, commandPeriod, ackTimeout }
 
     public static let defaultStaleTimeout = FlightDuration.milliseconds(100)
@@ -73,6 +74,18 @@ public final class EngineControllerDriver: Component {
     private var unacknowledged: (counter: UInt8, since: FlightTime)?
     private var ackReported = false
     private var reportedFaults: UInt8 = 0
+    /// Since when the measured thrust has been under ``deficitFraction`` of the commanded
+    /// (nil: it is not), and whether that has been reported.
+    private var deficitSince: FlightTime?
+    /// Whether the engine is giving less thrust than commanded (the SLIM case): the measured
+    /// thrust under ``deficitFraction`` of the command for ``deficitPersistence``, with the
+    /// valve open at no less than ``deficitMinimumThrottle``.
+    public private(set) var thrustDeficit = false
+    /// Measured over commanded thrust under which the engine is short.
+    public static let deficitFraction = 0.8
+    /// Long enough for the engine's lag (tau 0.2 s) to follow any throttle step.
+    public static let deficitPersistence = FlightDuration.seconds(1)
+    public static let deficitMinimumThrottle = 20.0
     /// Something the own channels show changed since they were last written.
     private var telemetryChanged = true
 
@@ -137,11 +150,14 @@ public final class EngineControllerDriver: Component {
                 ChannelDefinition(Channel.demands.rawValue, "DemandsReceived", .u32, update: .onChange),
                 ChannelDefinition(Channel.invalidDemands.rawValue, "InvalidDemands", .u32, update: .onChange, summary: "Demands with a thrust that is not a finite, non-negative number (used as 0 N)"),
                 ChannelDefinition(Channel.thrustClamped.rawValue, "ThrustClamped", .u32, update: .onChange, summary: "Commands sent whose thrust was clamped to RATED_THRUST"),
+                ChannelDefinition(Channel.thrustDeficit.rawValue, "ThrustDeficit", .bool, update: .onChange, summary: "Measured thrust under 80 % of the commanded for 1 s with the valve open (throttle >= 20 %)"),
             ],
             events: [
                 EventDefinition(Event.sourceChanged.rawValue, "SourceChanged", .activityHigh, arguments: [.init("source", source)], format: "Engine driver now follows {}"),
                 EventDefinition(Event.notAcknowledged.rawValue, "CommandNotAcknowledged", .warningHigh, arguments: [.init("counter", .u8), .init("waited", .f64, units: "s")], format: "Engine controller has not acknowledged command {} after {} s", throttle: EventThrottle(count: 10, window: .seconds(60))),
                 EventDefinition(Event.engineFaults.rawValue, "EngineFaults", .warningHigh, arguments: [.init("faults", .u8)], format: "Engine controller reports fault flags {} (bit 0 overpressure, 1 flameout, 2 valve, 3 sensor, 4 ignition)", throttle: EventThrottle(count: 10, window: .seconds(60))),
+                EventDefinition(Event.thrustDeficit.rawValue, "ThrustDeficit", .warningHigh, arguments: [.init("measured", .f64, units: "N"), .init("commanded", .f64, units: "N")], format: "Engine gives {} N of the {} N commanded"),
+                EventDefinition(Event.thrustRecovered.rawValue, "ThrustRecovered", .activityHigh, arguments: [.init("measured", .f64, units: "N"), .init("commanded", .f64, units: "N")], format: "Engine thrust back to {} N of the {} N commanded"),
                 EventDefinition(Event.invalidDemand.rawValue, "InvalidDemand", .warningLow, arguments: [.init("thrust", .f64, units: "N")], format: "Engine demand of {} N is not usable; 0 N commanded", throttle: EventThrottle(count: 10, window: .seconds(60))),
             ],
             parameters: [
@@ -218,6 +234,35 @@ public final class EngineControllerDriver: Component {
         if sample.faults != reportedFaults {
             reportedFaults = sample.faults
             if sample.faults != 0 { ports.log(Event.engineFaults, .u8(sample.faults)) }
+        }
+        checkThrust(sample, at: time)
+    }
+
+    /// Compares the measured thrust with the last command (see ``thrustDeficit``); a deficit
+    /// clears once the thrust is back to 90 % of the command.
+    private func checkThrust(_ s: EngineStatusSample, at time: FlightTime) {
+        guard let c = lastSent, s.thrustValid, c.valve == .open || c.valve == .hold, s.valve == .open,
+            c.throttle >= Self.deficitMinimumThrottle
+        else {
+            deficitSince = nil
+            return
+        }
+        let commanded = c.throttle / 100 * ratedThrust
+        if s.thrust < Self.deficitFraction * commanded {
+            let since = deficitSince ?? time
+            deficitSince = since
+            if !thrustDeficit, time.since(since) >= Self.deficitPersistence {
+                thrustDeficit = true
+                telemetryChanged = true
+                ports.log(Event.thrustDeficit, .f64(s.thrust), .f64(commanded))
+            }
+        } else {
+            deficitSince = nil
+            if thrustDeficit, s.thrust >= 0.9 * commanded {
+                thrustDeficit = false
+                telemetryChanged = true
+                ports.log(Event.thrustRecovered, .f64(s.thrust), .f64(commanded))
+            }
         }
     }
 
@@ -308,6 +353,7 @@ public final class EngineControllerDriver: Component {
         ports.write(Channel.demands, .u32(demandsReceived))
         ports.write(Channel.invalidDemands, .u32(invalidDemands))
         ports.write(Channel.thrustClamped, .u32(thrustClamped))
+        ports.write(Channel.thrustDeficit, .bool(thrustDeficit))
         guard let s = latest else { return }
         ports.write(Channel.thrust, .f64(s.thrust))
         ports.write(Channel.chamberPressure, .f64(s.chamberPressure))
