@@ -51,6 +51,8 @@ public final class LanderBoardFlight {
         public var commands: [(name: String, response: CommandResponse)]
         /// Each device's health at the end and its link's counts (received, rejected).
         public var devices: [(name: String, health: String, received: Int, rejected: Int)]
+        /// Software-bus messages a subscriber lost (dropped or rejected), by topic and subscriber.
+        public var busLosses: [(topic: String, subscriber: String, lost: UInt64)]
     }
 
     public let options: LanderMission.Options
@@ -172,6 +174,9 @@ public final class LanderBoardFlight {
             interrupted: loop.endedAt == nil && t < options.maxTime,
             sequenceCompleted: sq.completed >= 1 && sq.failed == 0 && sq.cancelled == 0 && !sq.isBusy,
             commands: ground.responses,
-            devices: devices.map { ($0.0, $0.1, $0.2.received, $0.2.rejected) })
+            devices: devices.map { ($0.0, $0.1, $0.2.received, $0.2.rejected) },
+            busLosses: flight.topology.bus.topics.flatMap { t in
+                t.subscriptionStats.filter { $0.dropped + $0.rejected > 0 }.map { (t.name, $0.subscriber, $0.dropped + $0.rejected) }
+            })
     }
 }

@@ -25,6 +25,8 @@ struct BoardFlightReport {
         lines.append("  executive: \(o.ticks) ticks, \(fixed(o.flightSeconds, 1)) s flight in \(fixed(o.wallSeconds, 1)) s wall (x\(fixed(wallRatio, 2))), "
             + "\(o.cycleSlips) cycle slips, \(o.ticksMissed) ticks missed, wake-up lateness p99 \(fixed(o.latenessP99, 0)) us")
         for d in o.devices { lines.append("  device \(d.name): \(d.health), \(d.received) messages taken, \(d.rejected) refused") }
+        lines.append("  software bus: " + (o.busLosses.isEmpty ? "no message lost"
+            : o.busLosses.map { "\($0.topic) -> \($0.subscriber) lost \($0.lost)" }.joined(separator: ", ")))
         for c in o.commands { lines.append("  command \(c.name): \(c.response)") }
         lines.append(o.finalPhase == .landed
             ? "  the flight software landed; the touchdown's truth is in the simulator's report"
@@ -40,6 +42,7 @@ struct BoardFlightReport {
             "ticks": o.ticks, "cycleSlips": o.cycleSlips, "ticksMissed": o.ticksMissed, "latenessP99Microseconds": o.latenessP99,
             "devices": o.devices.map { ["name": $0.name, "health": $0.health, "received": $0.received, "rejected": $0.rejected] },
             "commands": o.commands.map { ["name": $0.name, "response": "\($0.response)"] },
+            "busLosses": o.busLosses.map { ["topic": $0.topic, "subscriber": $0.subscriber, "lost": $0.lost] },
         ]
         if let t = o.ignitionTime { j["ignitionTime"] = t }
         if let l = o.landed {

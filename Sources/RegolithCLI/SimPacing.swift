@@ -74,6 +74,11 @@ struct SimPacer {
             status("sim: flight software heard; time runs")
         }
         let stepNanoseconds = max(1, UInt64((dt * 1e9 / timeScale).rounded()))
+        // Wake at least every 10 ms of simulated time (2 ms of wall time at most, 0.25 ms at
+        // least): each wake delivers what fell due since the last as one burst, and at x40 a
+        // 2 ms wake was 80 ms of IMU samples at once; with a tick's jitter that passed the
+        // flight software's 0.1 s IMU timeout, and navigation failed over mid-slew.
+        let wakePeriod = min(self.wakePeriod, max(250_000, UInt64(10_000_000 / timeScale)))
         let totalSteps = duration.map { Int(($0 / dt).rounded()) }
         let start = Self.monotonic()
         var done = 0
