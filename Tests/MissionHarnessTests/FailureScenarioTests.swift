@@ -230,6 +230,26 @@ struct FailureScenarioTests {
         #expect(try mode(m) == "DESCENT")
     }
 
+    /// Not a flown failure (Simulator/Scenarios/imu-gap-during-turn.yaml): 0.3 s without the
+    /// IMU in the middle of the turn to the braking attitude. Navigation fails over and back
+    /// without losing the attitude: ignition comes when the turn ends (not on the 60 s
+    /// backstop, as it did when fail-over took the commanded axis as the attitude) and the
+    /// lander lands inside the envelope.
+    @Test func imuGapDuringTheTurnKeepsTheAttitude() throws {
+        let m = try mission("imu-gap-during-turn")
+        m.run()
+        let o = m.outcome
+        try report(m, "imu-gap-during-turn")
+        let f = try faults(m).faults
+        #expect((f.trips(of: "imuFailover") ?? 0) >= 1)
+        #expect(emissions(m, "navigation.ImuFailover") >= 1 && emissions(m, "navigation.ImuRecovered") >= 1)
+        let ignition = try #require(m.ignitionTime)
+        #expect(ignition < 20, "ignition at \(ignition) s")
+        let t = try #require(o.touchdown)
+        #expect(o.finalPhase == .landed)
+        #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
+    }
+
     /// IM-1 Odysseus (2024): the altimeter gives nothing from the start. The arming checks
     /// refuse START_DESCENT naming it, the engine never fires, the fault table safes the lander.
     @Test func im1DeadAltimeterRefusedByArmingChecks() throws {

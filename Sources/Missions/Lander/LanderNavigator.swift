@@ -116,6 +116,24 @@ public final class LanderNavigator: Component {
         }
     }
 
+    /// How fast the thrust axis is taken to turn towards the commanded one while the IMU is
+    /// out: the attitude unit's slew limit (10 deg/s, docs/devices.md).
+    public static let failoverSlewRate = 10 * Double.pi / 180
+
+    /// `attitude` with its thrust axis (body +z) turned towards `target` (a unit vector) by at
+    /// most `angle` radians, about the axis perpendicular to both.
+    static func turned(_ attitude: Quaternion, towards target: SIMD3<Double>, by angle: Double) -> Quaternion {
+        let axis = attitude.rotate([0, 0, 1])
+        let off = arcCosine(max(-1, min(1, Missions.dot(axis, target))))
+        guard off > 1e-9 else { return attitude }
+        if off <= angle { return (Quaternion(from: axis, to: target) * attitude).normalized }
+        let turn = Missions.cross(axis, target)
+        let n = Missions.length(turn)
+        // Opposite axes: any perpendicular turns it (Quaternion(from:to:) picks one).
+        let about = n > 1e-12 ? turn / n : Quaternion(from: axis, to: target).v / max(Missions.length(Quaternion(from: axis, to: target).v), 1e-12)
+        return (Quaternion(axis: about, angle: angle) * attitude).normalized
+    }
+
     public func tick(_ context: TickContext) {
         let now = context.time
         if let s = engine.receive() { thrust = s.thrustValid ? max(0, s.thrust) : thrust }
@@ -151,9 +169,13 @@ public final class LanderNavigator: Component {
                 ports.log(Event.imuFailover)
             }
             specificForce = .nan
-            // Propagate over the tick on the thrust the engine reports, along the commanded axis.
-            let a = mass > 0 ? thrust / mass * commandedAxis : .zero
-            navigation.propagate(thrustAcceleration: a, attitude: Quaternion(from: [0, 0, 1], to: commandedAxis), dt: tickDt)
+            // Propagate over the tick on the thrust the engine reports, along the thrust axis the
+            // attitude unit is turning towards the commanded one at its slew limit: taking the
+            // commanded axis at once was tens of degrees wrong when the IMU dropped out in the
+            // middle of a turn, and navigation went on from there when it came back.
+            let attitude = Self.turned(navigation.attitude, towards: commandedAxis, by: Self.failoverSlewRate * tickDt)
+            let a = mass > 0 ? thrust / mass * attitude.rotate([0, 0, 1]) : .zero
+            navigation.propagate(thrustAcceleration: a, attitude: attitude, dt: tickDt)
             lastIMU = now.nanoseconds
         } else if imuFailover && usedIMU {
             imuFailover = false
