@@ -34,21 +34,24 @@ struct BoardFlightReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The JSON report, keyed as the lockstep run's (`LanderReport`): snake_case, sorted,
+    /// every key always present (null when there is nothing), `report_version` 1.
     func json() throws -> Data {
         let o = outcome
-        var j: [String: Any] = [
-            "board": board, "timeScale": timeScale, "finalPhase": "\(o.finalPhase)", "interrupted": o.interrupted,
-            "sequenceCompleted": o.sequenceCompleted, "flightSeconds": o.flightSeconds, "wallSeconds": o.wallSeconds,
-            "ticks": o.ticks, "cycleSlips": o.cycleSlips, "ticksMissed": o.ticksMissed, "latenessP99Microseconds": o.latenessP99,
+        let landed: Any = o.landed.map {
+            ["time": $0.time, "nav_vertical_speed": $0.verticalSpeed, "nav_horizontal_speed": $0.horizontalSpeed] as [String: Any]
+        } ?? NSNull()
+        let j: [String: Any] = [
+            "report_version": 1, "mission": "lander-descent", "board": board, "time_scale": timeScale,
+            "final_phase": "\(o.finalPhase)", "interrupted": o.interrupted, "sequence_completed": o.sequenceCompleted,
+            "ignition_time": o.ignitionTime.map { $0 as Any } ?? NSNull(), "landed": landed,
+            "flight_seconds": o.flightSeconds, "wall_seconds": o.wallSeconds, "ticks": o.ticks, "cycle_slips": o.cycleSlips,
+            "ticks_missed": o.ticksMissed, "lateness_p99_us": o.latenessP99,
             "devices": o.devices.map { ["name": $0.name, "health": $0.health, "received": $0.received, "rejected": $0.rejected] },
             "commands": o.commands.map { ["name": $0.name, "response": "\($0.response)"] },
-            "busLosses": o.busLosses.map { ["topic": $0.topic, "subscriber": $0.subscriber, "lost": $0.lost] },
+            "bus_losses": o.busLosses.map { ["topic": $0.topic, "subscriber": $0.subscriber, "lost": $0.lost] },
         ]
-        if let t = o.ignitionTime { j["ignitionTime"] = t }
-        if let l = o.landed {
-            j["landed"] = ["time": l.time, "navVerticalSpeed": l.verticalSpeed, "navHorizontalSpeed": l.horizontalSpeed]
-        }
-        return try JSONSerialization.data(withJSONObject: j, options: [.prettyPrinted, .sortedKeys])
+        return try JSONSerialization.data(withJSONObject: j, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 }
 

@@ -79,9 +79,9 @@ def test_lander_lands_over_ptys_and_the_simulated_bus_with_the_simulator_in_anot
 
     # The flight software's view.
     r = json.loads(report.read_text())
-    assert r["finalPhase"] == "LANDED" and r["sequenceCompleted"] and not r["interrupted"]
-    assert r["timeScale"] == 10
-    assert 700 <= t - r["ignitionTime"] <= 800, (t, r["ignitionTime"])
+    assert r["final_phase"] == "LANDED" and r["sequence_completed"] and not r["interrupted"]
+    assert r["time_scale"] == 10 and r["report_version"] == 1 and r["mission"] == "lander-descent"
+    assert 700 <= t - r["ignition_time"] <= 800, (t, r["ignition_time"])
     # LANDED declared within a second of the true touchdown (contact, IMU and altitude agree).
     assert abs(r["landed"]["time"] - t) < 1.0, (r["landed"], t)
     assert [c["name"] for c in r["commands"]] == ["seq.SEQ_RUN"] and r["commands"][0]["response"] == "OK"

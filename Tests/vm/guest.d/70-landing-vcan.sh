@@ -61,10 +61,10 @@ r = json.load(open(sys.argv[1]))
 t = float(re.search(r"sim: touchdown at ([\d.]+) s", open(sys.argv[2]).read()).group(1))
 bad = [d for d in r["devices"] if d["received"] == 0 or d["rejected"] != 0]
 landed = (r.get("landed") or {}).get("time", float("nan"))
-ok = (r["finalPhase"] == "LANDED" and r["sequenceCompleted"] and not bad and 700 <= t - r.get("ignitionTime", 0) <= 800
+ok = (r["final_phase"] == "LANDED" and r["sequence_completed"] and not bad and 700 <= t - (r["ignition_time"] or 0) <= 800
       and abs(landed - t) < 1.0)
-print(("ok" if ok else "bad") + f" {r['finalPhase']}: LANDED at {landed:.2f} s (truth {t:.2f} s), ignition {r.get('ignitionTime')}, "
-      f"{r['cycleSlips']} cycle slips, {r['ticksMissed']} ticks missed, devices refusing or silent: {bad}")
+print(("ok" if ok else "bad") + f" {r['final_phase']}: LANDED at {landed:.2f} s (truth {t:.2f} s), ignition {r.get('ignition_time')}, "
+      f"{r['cycle_slips']} cycle slips, {r['ticks_missed']} ticks missed, devices refusing or silent: {bad}")
 PY
 )
   case $out in ok*) pass "${out#ok }" ;; *) fail "$out" ;; esac
