@@ -126,29 +126,14 @@ struct MissionCommand: ParsableCommand {
         if timeScale != nil { throw MissionCLIError("--time-scale applies to lander-descent") }
         var options = RoverMission.Options()
         options.seed = seed
-        if let scenario {
-            let s = try Scenario.load(contentsOf: scenario)
-            guard s.vehicle == .rover else {
-                throw MissionCLIError("\(scenario): scenario \(s.name) is for the \(s.vehicle), not the rover")
-            }
-            options.scenario = s
-        }
+        options.scenario = try loadScenario(for: .rover)
         let m = try RoverMission(options: options)
         let start = Date()
         if !quiet { MissionOutput.write("rover drive: Sequences/rover-drive.rseq, 50 m around two keep-out zones at 0.05 m/s (about 19 simulated minutes)\n") }
         m.run()
         let result = RoverReport(m, board: "\(loaded.name) (\(board))", wallSeconds: Date().timeIntervalSince(start))
         MissionOutput.write(result.text)
-        if let report {
-            do {
-                let url = URL(fileURLWithPath: report)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try result.json().write(to: url)
-            } catch {
-                throw MissionCLIError("\(report): cannot write the report: \(error.localizedDescription)")
-            }
-            MissionOutput.write("  report: \(report)\n")
-        }
+        try writeReport(result.json())
         if let plots {
             do {
                 try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true)
@@ -169,13 +154,7 @@ struct MissionCommand: ParsableCommand {
         var options = LanderMission.Options()
         options.vehicle = vehicle.lander
         options.seed = seed
-        if let scenario {
-            let s = try Scenario.load(contentsOf: scenario)
-            guard s.vehicle == .lander else {
-                throw MissionCLIError("\(scenario): scenario \(s.name) is for the \(s.vehicle), not the lander")
-            }
-            options.scenario = s
-        }
+        options.scenario = try loadScenario(for: .lander)
         var groundConfiguration = GroundInterface.Configuration(dataLink: dataLink.configuration)
         if let path = authKeyFile { groundConfiguration.authenticationKey = try GroundStation.loadKey(path: path) }
         if telemetryInterval > 0 { groundConfiguration.telemetryInterval = .nanoseconds(Int64((telemetryInterval * 1e9).rounded())) }
@@ -200,11 +179,13 @@ struct MissionCommand: ParsableCommand {
         // Paced to the wall clock when a factor is given, and always with a ground link (a
         // ground station keeps wall-clock time).
         let factor = timeScale ?? (ground != nil ? 1 : nil)
-        let stop = SimStopSignal.install()
+        // Only a paced run checks for SIGINT/SIGTERM (between ticks, to end with its report);
+        // an unpaced one keeps the default action, so Ctrl-C still stops it.
+        let stop = factor.map { _ in SimStopSignal.install() }
         var pacer = factor.map { WallPacer(timeScale: $0) }
         if let factor, !quiet { MissionOutput.write("paced at x\(fixed(factor, 2)) real time\n") }
         m.run(
-            pace: pacer == nil ? nil : { t in stop.received == nil && pacer!.wait(untilFlightTime: t) },
+            pace: pacer == nil ? nil : { t in stop?.received == nil && pacer!.wait(untilFlightTime: t) },
             progress: { record in live?.show(record) })
         let wall = Date().timeIntervalSince(start)
         live?.finish()
@@ -250,6 +231,16 @@ struct MissionCommand: ParsableCommand {
         if let g = ground { MissionOutput.write("  " + Self.groundLine(g, flight.flight.groundInterface) + "\n") }
         try writeReport(report.json())
         if outcome.finalPhase != .landed { throw ExitCode(1) }
+    }
+
+    /// The `--scenario` file, refused when it is for the other vehicle.
+    func loadScenario(for vehicle: Scenario.Vehicle) throws -> Scenario? {
+        guard let scenario else { return nil }
+        let s = try Scenario.load(contentsOf: scenario)
+        guard s.vehicle == vehicle else {
+            throw MissionCLIError("\(scenario): scenario \(s.name) is for the \(s.vehicle), not the \(vehicle)")
+        }
+        return s
     }
 
     func writeReport(_ data: Data) throws {

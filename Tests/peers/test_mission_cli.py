@@ -173,3 +173,17 @@ def test_a_refused_descent_exits_1_with_no_touchdown_and_the_refusal_in_the_repo
 
 def run_long(regolith_bin, *args):
     return subprocess.run([str(regolith_bin), "mission", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def test_a_paced_run_stops_on_sigint_with_its_report(regolith_bin):
+    """--time-scale paces the lockstep run to the wall clock; SIGINT ends it between ticks
+    with the report, marked interrupted, and exit status 1 (no touchdown)."""
+    import signal
+    import time
+    proc = subprocess.Popen([str(regolith_bin), "mission", "lander-descent", "--time-scale", "1", "--quiet"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, out + err
+    assert "no touchdown: final phase" in out and "interrupted (signal) at" in out, out
