@@ -82,20 +82,92 @@ struct LanderNavigationTests {
 
     /// Hakuto-R: the ground really is 3 km further (a crater floor past the rim). Consistent
     /// measurements are believed after `reacquireAfter` seconds instead of being ignored for
-    /// good, which is what ran Hakuto-R out of propellant.
-    @Test func aLastingStepIsBelievedAfterConsistentMeasurements() {
+    /// good, which is what ran Hakuto-R out of propellant; and because the disagreement began
+    /// between two samples 50 ms apart, what is believed is that the ground fell away, not
+    /// that the lander is 3 km higher. Past the crater the ground steps back, and so does
+    /// the terrain offset; what is left of it relaxes away.
+    @Test func anAbruptLastingStepIsTakenAsTerrainAndTheEstimateStaysOnTheTruth() throws {
         var truth = VerticalDescent(height: 5_000, speed: 40)
         var nav = Self.navigation(for: truth)
-        var reacquiredAt: Double?
-        Self.run(&nav, &truth, seconds: 20, step: { $0 >= 5 ? 3_000 : 0 }) { t, v in
-            if case .reacquired = v, reacquiredAt == nil { reacquiredAt = t }
+        var steps: [(Double, Double)] = []
+        var worst = 0.0
+        for second in 0..<60 {  // a second at a time, to watch the estimate on the way
+            Self.run(&nav, &truth, seconds: 1, from: Double(second), step: { (5..<25).contains($0) ? 3_000 : 0 }) { t, v in
+                if case .terrainStep(let step) = v { steps.append((t, step)) }
+            }
+            worst = max(worst, abs(nav.altitude - truth.height))
         }
-        let t = try! #require(reacquiredAt)
-        #expect(t >= 8 && t <= 8.5)
-        #expect(nav.reacquisitions == 1)
-        // Now the estimate follows the measured height above the (deeper) ground.
-        #expect(abs(nav.altitude - (truth.height + 3_000)) < 1)
+        try #require(steps.count == 2, "\(steps)")
+        #expect(steps[0].0 >= 8 && steps[0].0 <= 8.5)
+        #expect(abs(steps[0].1 + 3_000) < 1, "the ground fell 3 km")
+        #expect(steps[1].0 >= 28 && steps[1].0 <= 28.5)
+        #expect(abs(steps[1].1 - 3_000) < 25, "and came back (less what the offset relaxed over the crater)")
+        #expect(nav.reacquisitions == 0)
+        #expect(abs(nav.terrainOffset) < 1)
+        // Over the crater the offset relaxes at 1 m/s, and the estimate follows it a little.
+        #expect(worst < 25, "the estimate stayed near the truth: \(worst) m")
+        #expect(abs(nav.altitude - truth.height) < 1)
         #expect(!nav.rejectingAltitude)
+    }
+
+    /// Over the crater floor the altimeter is used again, against the learnt terrain offset,
+    /// which relaxes towards zero at 1 m/s.
+    @Test func overTheCraterFloorTheAltimeterCorrectsTheEstimateAgain() {
+        var truth = VerticalDescent(height: 5_000, speed: 40)
+        var nav = Self.navigation(for: truth)
+        var acceptedOverFloor = 0
+        Self.run(&nav, &truth, seconds: 20, step: { $0 >= 5 ? 3_000 : 0 }) { t, v in
+            if t > 9, case .accepted = v { acceptedOverFloor += 1 }
+        }
+        #expect(acceptedOverFloor >= 200)
+        // 11 s over the floor: the offset relaxed by 11 m, and the estimate followed it.
+        #expect(abs(nav.terrainOffset + 3_000 - 11) < 1)
+        #expect(abs(nav.altitude - truth.height) < 15)
+    }
+
+    /// A bad uplinked state vector (Apollo 11's landing radar found the estimate ~850 m off):
+    /// the first measurements already disagree, with no accepted one before them, so the
+    /// estimate is wrong, not the ground, and it is moved to the measurement.
+    @Test func anEstimateThatWasWrongFromTheStartIsMovedToTheMeasurement() throws {
+        var truth = VerticalDescent(height: 5_000, speed: 40)
+        var nav = Self.navigation(for: truth, heightError: 900)
+        var reacquiredAt: Double?
+        Self.run(&nav, &truth, seconds: 10, record: { t, v in
+            if case .reacquired = v, reacquiredAt == nil { reacquiredAt = t }
+        })
+        let t = try #require(reacquiredAt)
+        #expect(t >= 3 && t <= 3.5)
+        #expect(nav.reacquisitions == 1)
+        #expect(nav.terrainSteps == 0)
+        #expect(abs(nav.altitude - truth.height) < 1)
+    }
+
+    /// An estimate that drifted out of the gate while the altimeter was not used (a long
+    /// turn beyond the beams' rate limit, the IMU reading 3 m/s^2 short) is the estimate's
+    /// error, not terrain: the disagreement did not begin a moment after an accepted sample,
+    /// so the estimate is moved to the measurement (the velocimeter takes the velocity back).
+    @Test func aDriftBuiltUpInAGapIsTheEstimatesError() throws {
+        var truth = VerticalDescent(height: 5_000, speed: 40)
+        var nav = Self.navigation(for: truth)
+        var verdicts: [LanderNavigation.AltitudeVerdict] = []
+        let dt = 0.01
+        for i in 0..<3000 {
+            var f = truth.specificForce
+            if (500..<2000).contains(i) { f.x -= 3 }
+            nav.propagate(specificForce: f, rate: .zero, dt: dt)
+            truth.advance(dt)
+            // The altimeter for the first 5 s, none for 15 s (the drift builds), then again.
+            let used = i < 500 || i >= 2000
+            if used && i % 5 == 4 {
+                verdicts.append(nav.correctAltitude(ranges: truth.ranges()))
+                _ = nav.correctVelocity(rangeRates: truth.rangeRates())
+            }
+        }
+        #expect(verdicts.contains { if case .rejected = $0 { true } else { false } }, "the drift left the gate")
+        #expect(nav.reacquisitions == 1)
+        #expect(nav.terrainSteps == 0)
+        #expect(abs(nav.terrainOffset) < 1e-9)
+        #expect(abs(nav.altitude - truth.height) < 5)
     }
 
     @Test func inconsistentJunkIsNeverBelieved() {

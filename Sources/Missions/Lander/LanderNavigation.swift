@@ -10,9 +10,18 @@
 /// - every new measurement is tested afresh against the estimate, so the sensor is used again
 ///   as soon as it agrees again;
 /// - when rejected measurements keep agreeing *with each other* (after allowing for the
-///   motion the IMU saw in between) for ``Configuration/reacquireAfter`` seconds, the terrain
-///   really changed (a crater rim), and the estimate is moved to the measurement
-///   (``AltitudeVerdict/reacquired``).
+///   motion the IMU saw in between) for ``Configuration/reacquireAfter`` seconds, they are
+///   believed. What is believed depends on how the disagreement began:
+///   - **abruptly**, between two samples a moment apart, the last of them accepted: the
+///     vehicle cannot move kilometres in 50 ms, so the *ground* moved (a crater rim). The
+///     step goes into ``terrainOffset``, the height of the ground under the beams, and the
+///     altitude estimate is left alone (``AltitudeVerdict/terrainStep``). When the ground
+///     steps back, the same rule takes the offset back out.
+///   - **gradually**, or after a gap without measurements: the estimate drifted (an IMU
+///     outage, a bad uplinked state vector), and the estimate is moved to the measurement
+///     (``AltitudeVerdict/reacquired``).
+///   Taking a crater floor as the estimate's error is what the first version of this filter
+///   did: it believed itself 3 km higher for the 20 s over the crater, and guidance dived.
 ///
 /// No allocation after init; bounded loops (at most ``Configuration/beams`` beams).
 public struct LanderNavigation: Sendable {
@@ -33,6 +42,17 @@ public struct LanderNavigation: Sendable {
         public var velocityGateFraction = 0.05
         /// Seconds of mutually consistent rejected measurements after which they are believed.
         public var reacquireAfter = 3.0
+        /// A disagreement that appears within this time (s) of an accepted measurement, and
+        /// jumps by more than the gate, began abruptly: the ground stepped, not the estimate.
+        public var terrainStepWindow = 0.5
+        /// How fast a learnt terrain offset returns to zero (m/s). A step is a fact about the
+        /// ground where it was seen; the lander flies on at hundreds of m/s, and the ground
+        /// near the site is the reference surface. Slow enough that guidance never chases it
+        /// (a crater floor keeps all but a few metres of its offset until the ground steps
+        /// back), fast enough that what is left when it does (the beams' tilt changes while
+        /// over the crater, so the two steps differ by tens of metres) is gone long before
+        /// the hover.
+        public var terrainOffsetRelaxRate = 1.0
         /// Gain of an accepted altitude measurement on the radial position (20 Hz: a 1 s time
         /// constant). The altimeter measures height above the *local ground*, which differs
         /// from the reference sphere by the terrain along the track, so it corrects position
@@ -53,6 +73,10 @@ public struct LanderNavigation: Sendable {
         case rejected(innovation: Double)
         /// Consistent rejected measurements were believed; the estimate jumped by `jump` m.
         case reacquired(jump: Double)
+        /// Consistent rejected measurements that began with an abrupt step were taken as the
+        /// ground stepping by `step` m (negative: the ground fell away, a crater floor); the
+        /// estimate did not move.
+        case terrainStep(step: Double)
         /// No beam gave a usable range.
         case noData
     }
@@ -63,7 +87,17 @@ public struct LanderNavigation: Sendable {
     public private(set) var attitude: Quaternion
     public private(set) var time: Double
     /// Counts since start.
-    public private(set) var altitudeAccepted = 0, altitudeRejected = 0, reacquisitions = 0
+    public private(set) var altitudeAccepted = 0, altitudeRejected = 0, reacquisitions = 0, terrainSteps = 0
+    /// Height of the ground under the beams above the reference surface (m), as learnt from
+    /// abrupt steps in the measured range (a crater floor: negative). Added to the measured
+    /// height above the ground to give the altitude.
+    public private(set) var terrainOffset = 0.0
+    /// The last altitude measurement (accepted or not): when, and its innovation.
+    private var lastSample: (time: Double, innovation: Double)?
+    /// Whether the present run of rejected measurements began with an abrupt step.
+    private var rejectionBeganAbruptly = false
+    /// When the terrain offset was last relaxed towards zero.
+    private var terrainRelaxedAt: Double?
     public private(set) var velocityAccepted = 0, velocityRejected = 0, velocityReacquisitions = 0
     private var velocityRejectedSince: Double?
     private var lastRejectedVelocity: SIMD3<Double>?
@@ -127,6 +161,10 @@ public struct LanderNavigation: Sendable {
         self.attitude = attitude
         rejectedSince = nil
         lastRejected = nil
+        lastSample = nil
+        rejectionBeganAbruptly = false
+        terrainOffset = 0
+        terrainRelaxedAt = nil
     }
 
     // MARK: Altimeter
@@ -145,7 +183,8 @@ public struct LanderNavigation: Sendable {
             n += 1
         }
         guard n > 0 else { return .noData }
-        let measured = sum / Double(n)
+        relaxTerrainOffset()
+        let measured = sum / Double(n) + terrainOffset
         let estimated = altitude
         let innovation = measured - estimated
         let gate = configuration.altitudeGateFloor + configuration.altitudeGateFraction * max(estimated, 0)
@@ -154,6 +193,7 @@ public struct LanderNavigation: Sendable {
             altitudeAccepted += 1
             rejectedSince = nil
             lastRejected = nil
+            lastSample = (time, innovation)
             return .accepted(innovation: innovation)
         }
         altitudeRejected += 1
@@ -164,21 +204,49 @@ public struct LanderNavigation: Sendable {
             let estimatedChange = estimated - last.estimated
             if abs(measuredChange - estimatedChange) <= gate {
                 if time - since >= configuration.reacquireAfter {
+                    rejectedSince = nil
+                    lastRejected = nil
+                    lastSample = (time, 0)  // the measurement is the estimate now, either way
+                    if rejectionBeganAbruptly {
+                        // The ground stepped: take the step into the terrain, not the estimate.
+                        terrainOffset -= innovation
+                        terrainSteps += 1
+                        return .terrainStep(step: -innovation)
+                    }
                     position += innovation * u
                     lastAltitudeUpdate = time
                     reacquisitions += 1
-                    rejectedSince = nil
-                    lastRejected = nil
                     return .reacquired(jump: innovation)
                 }
             } else {
-                rejectedSince = time  // not consistent: a new run starts here
+                beginRejection(innovation: innovation, gate: gate)  // not consistent: a new run starts here
             }
         } else {
-            rejectedSince = time
+            beginRejection(innovation: innovation, gate: gate)
         }
         lastRejected = (measured, estimated)
+        lastSample = (time, innovation)
         return .rejected(innovation: innovation)
+    }
+
+    /// Moves the terrain offset towards zero at ``Configuration/terrainOffsetRelaxRate``.
+    private mutating func relaxTerrainOffset() {
+        defer { terrainRelaxedAt = time }
+        guard let last = terrainRelaxedAt, terrainOffset != 0 else { return }
+        let most = configuration.terrainOffsetRelaxRate * max(0, time - last)
+        terrainOffset = abs(terrainOffset) <= most ? 0 : terrainOffset - (terrainOffset > 0 ? most : -most)
+    }
+
+    /// A run of rejected measurements starts with this one. It began abruptly if the
+    /// measurement before it came a moment ago and this one's innovation jumped from that
+    /// one's by more than the gate.
+    private mutating func beginRejection(innovation: Double, gate: Double) {
+        rejectedSince = time
+        if let last = lastSample, time - last.time <= configuration.terrainStepWindow {
+            rejectionBeganAbruptly = abs(innovation - last.innovation) > gate
+        } else {
+            rejectionBeganAbruptly = false
+        }
     }
 
     private mutating func applyAltitude(innovation: Double, gain: Double) {

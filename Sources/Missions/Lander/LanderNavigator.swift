@@ -11,9 +11,9 @@ public import FlightCore
 public final class LanderNavigator: Component {
     public enum Channel: UInt32 {
         case altitude = 0, verticalSpeed, horizontalSpeed, mass, imuValid, altimeterAccepted, altimeterRejected
-        case reacquisitions, velocityAccepted, groundSlope, initialized
+        case reacquisitions, velocityAccepted, groundSlope, initialized, terrainOffset, terrainSteps
     }
-    public enum Event: UInt32 { case altimeterRejected = 0, altimeterReacquired, imuFailover, imuRecovered, initialized }
+    public enum Event: UInt32 { case altimeterRejected = 0, altimeterReacquired, imuFailover, imuRecovered, initialized, terrainStep }
     public enum Parameter: UInt32 { case imuTimeout = 0, exhaustVelocity }
 
     public let name: String
@@ -94,12 +94,15 @@ public final class LanderNavigator: Component {
                 ChannelDefinition(Channel.velocityAccepted.rawValue, "VelocimeterAccepted", .u32, update: .onChange),
                 ChannelDefinition(Channel.groundSlope.rawValue, "GroundSlope", .f64, units: "deg"),
                 ChannelDefinition(Channel.initialized.rawValue, "Initialized", .bool, update: .onChange),
+                ChannelDefinition(Channel.terrainOffset.rawValue, "TerrainOffset", .f64, update: .onChange, units: "m", summary: "Height of the ground under the beams above the site's reference surface, learnt from abrupt range steps (a crater floor: negative)"),
+                ChannelDefinition(Channel.terrainSteps.rawValue, "TerrainSteps", .u32, update: .onChange),
             ],
             events: [
                 EventDefinition(Event.altimeterRejected.rawValue, "AltimeterRejected", .warningLow, arguments: [.init("innovation", .f64, units: "m")], format: "Altimeter measurement {} m from the estimate; rejected", throttle: EventThrottle(count: 5, window: .seconds(10))),
                 EventDefinition(Event.altimeterReacquired.rawValue, "AltimeterReacquired", .warningHigh, arguments: [.init("jump", .f64, units: "m")], format: "Consistent altimeter measurements believed: the estimate moved {} m"),
                 EventDefinition(Event.imuFailover.rawValue, "ImuFailover", .warningHigh, format: "No valid IMU data: navigating on the commanded thrust"),
                 EventDefinition(Event.imuRecovered.rawValue, "ImuRecovered", .activityHigh, format: "Valid IMU data again: navigating on the IMU"),
+                EventDefinition(Event.terrainStep.rawValue, "AltimeterTerrainStep", .warningLow, arguments: [.init("step", .f64, units: "m"), .init("offset", .f64, units: "m")], format: "The ground under the altimeter stepped {} m (an abrupt, lasting change: terrain, not the estimate); terrain offset now {} m"),
                 EventDefinition(Event.initialized.rawValue, "NavigationInitialized", .activityHigh, arguments: [.init("altitude", .f64, units: "m")], format: "Navigation initialised at {} m"),
             ],
             parameters: [
@@ -203,6 +206,9 @@ public final class LanderNavigator: Component {
             case .reacquired(let jump):
                 altimeterUsed = true
                 ports.log(Event.altimeterReacquired, .f64(jump))
+            case .terrainStep(let step):
+                altimeterUsed = true
+                ports.log(Event.terrainStep, .f64(step), .f64(navigation.terrainOffset))
             case .noData: altimeterUsed = false
             }
             if Missions.length(navigation.velocity) <= velocimeterMaxSpeed {
@@ -240,6 +246,8 @@ public final class LanderNavigator: Component {
         ports.write(Channel.velocityAccepted, .u32(UInt32(clamping: navigation.velocityAccepted)))
         ports.write(Channel.groundSlope, .f64(groundSlope * 180 / Double.pi))
         ports.write(Channel.initialized, .bool(true))
+        ports.write(Channel.terrainOffset, .f64(navigation.terrainOffset))
+        ports.write(Channel.terrainSteps, .u32(UInt32(clamping: navigation.terrainSteps)))
     }
 }
 
