@@ -99,6 +99,49 @@ struct Executive {
     }
 }
 
+/// A cost model by unit name, with a load added to the guidance group's runs (cycles stolen).
+final class UnitCosts: ExecutionCostModel {
+    var costs: [String: FlightDuration]
+    var stolen = FlightDuration.zero
+    private(set) var asked: [String] = []
+    init(_ costs: [String: FlightDuration]) { self.costs = costs }
+    func cost(ofUnit unit: String, context: TickContext) -> FlightDuration {
+        asked.append(unit)
+        let c = costs[unit] ?? .zero
+        return unit == "guidanceGroup" ? c + stolen : c
+    }
+}
+
+@Suite struct ModelledExecutionTimeTests {
+    /// With a cost model the scheduler takes a run's time from the model, summed over the
+    /// units that ran (a shed tier costs nothing), and the execution clock is not read.
+    @Test func aCostModelStandsForTheCPUAndSheddingFollowsIt() throws {
+        let x = try Executive(restoreAfter: 3)
+        let model = UnitCosts(["guidanceGroup": .milliseconds(6), "formatTier": .milliseconds(2), "displayTier": .milliseconds(1)])
+        x.topology.scheduler.costModel = model
+        x.exec.step(2)
+        #expect(x.topology.scheduler.stats(of: "guidanceGroup")?.lastNanoseconds == 9_000_000)
+        #expect(x.topology.scheduler.shedLevel(of: "guidanceGroup") == 0)
+        #expect(Array(model.asked.drop { $0 != "guidanceGroup" }.prefix(3)) == ["guidanceGroup", "formatTier", "displayTier"])
+        model.stolen = .milliseconds(2)  // 11 ms > 10 ms: the display is shed
+        x.exec.step()
+        #expect(x.topology.scheduler.shedLevel(of: "guidanceGroup") == 1)
+        x.exec.step()
+        #expect(x.topology.scheduler.stats(of: "guidanceGroup")?.lastNanoseconds == 10_000_000, "8 + 2 ms without the display")
+        x.exec.step(2)  // three runs within budget: the display comes back, and overruns again
+        #expect(x.topology.scheduler.restores == 1)
+        #expect(x.topology.scheduler.shedLevel(of: "guidanceGroup") == 0)
+        x.exec.step()
+        #expect(x.topology.scheduler.shedLevel(of: "guidanceGroup") == 1)
+        #expect(x.topology.scheduler.sheds == 2)
+        #expect(x.guidance.ticks == Array(1...7))  // guidance on time throughout
+        model.stolen = .zero
+        x.exec.step(3)
+        #expect(x.topology.scheduler.shedLevel(of: "guidanceGroup") == 0)
+        #expect(x.faults.state(of: "executiveOverflow") == .latched)  // the alarm stays for the crew
+    }
+}
+
 @Suite struct HealthPingTests {
     @Test func aShedComponentStopsAnsweringAndIsReportedAtTheWarningAndFatalThresholds() throws {
         let x = try Executive(restoreAfter: 100)

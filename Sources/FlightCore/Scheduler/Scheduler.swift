@@ -45,6 +45,12 @@ public final class Scheduler: Component {
     /// clock that a component advances to stand for the CPU time it uses (so overruns and load
     /// shedding can be tested deterministically under lockstep).
     public var executionClock: any FlightClock = MonotonicClock()
+    /// Modelled execution time: when set (and ``measuresExecutionTime``), a group's run takes
+    /// the sum of the modelled costs of the units that ran (the group and its tiers not shed),
+    /// instead of the execution clock's reading. A lockstep harness uses it to stand the
+    /// flight computer's CPU, and faults of it (Apollo 11's rendezvous radar stealing cycles),
+    /// beside a simulated world, deterministically.
+    public var costModel: (any ExecutionCostModel)?
     /// For each group and shed tier (its unit), the serial number of its last run; the serial
     /// counts runs of any unit. Health pings read these to tell whether a component ran.
     private(set) var runSerials: ContiguousArray<UInt64> = []
@@ -155,10 +161,15 @@ public final class Scheduler: Component {
             guard tick % e.divisor == e.offset % e.divisor else { continue }
             let ctx = TickContext(tick: tick, time: time, period: basePeriod * Int64(e.divisor))
             if measuresExecutionTime {
-                let clock = executionClock
-                let t0 = clock.monotonicNanoseconds()
-                runUnits(e, context: ctx)
-                let dt = clock.monotonicNanoseconds() &- t0
+                let dt: UInt64
+                if let model = costModel {
+                    dt = runUnitsModelled(e, context: ctx, model: model)
+                } else {
+                    let clock = executionClock
+                    let t0 = clock.monotonicNanoseconds()
+                    runUnits(e, context: ctx)
+                    dt = clock.monotonicNanoseconds() &- t0
+                }
                 entries[k].stats.lastNanoseconds = dt
                 if dt > entries[k].stats.maxNanoseconds { entries[k].stats.maxNanoseconds = dt }
                 if Int64(dt) > e.budget.nanoseconds {
@@ -210,6 +221,24 @@ public final class Scheduler: Component {
         }
     }
 
+    /// ``runUnits(_:context:)``, returning the modelled cost of the units that ran (ns).
+    private func runUnitsModelled(_ e: Entry, context: TickContext, model: any ExecutionCostModel) -> UInt64 {
+        var cost = max(0, model.cost(ofUnit: e.group.name, context: context).nanoseconds)
+        e.group.run(context)
+        runSerial &+= 1
+        runSerials[e.firstUnit] = runSerial
+        let active = e.tiers.count - e.shedLevel
+        var t = 0
+        while t < active {
+            cost &+= max(0, model.cost(ofUnit: e.tiers[t].name, context: context).nanoseconds)
+            e.tiers[t].run(context)
+            runSerial &+= 1
+            runSerials[e.firstUnit + 1 + t] = runSerial
+            t += 1
+        }
+        return UInt64(cost)
+    }
+
     /// Records that the work of `tick` ran past the next deadline and `missed` ticks were skipped.
     func recordSlip(at tick: UInt64, missed: UInt64) {
         cycleSlips &+= 1
@@ -226,4 +255,10 @@ public final class Scheduler: Component {
         ports.write(Channel.latenessP999, .f64(Double(lateness.percentile(0.999)) / 1e3))
         ports.write(Channel.latenessMax, .f64(Double(lateness.max) / 1e3))
     }
+}
+
+/// The execution time a rate group or shed tier (a unit, by name) is taken to use on one run,
+/// for ``Scheduler/costModel``. Called on the tick path: no allocation.
+public protocol ExecutionCostModel: AnyObject {
+    func cost(ofUnit unit: String, context: TickContext) -> FlightDuration
 }
