@@ -57,8 +57,16 @@ test: test-deps vm-deps venv
 	$(MAKE) --no-print-directory test-peers
 	$(MAKE) --no-print-directory test-vm
 
+# The lander's scenario tests write their fault coverage to FAULT_COVERAGE; every monitor
+# and response of Boards/lander-faults.yaml must have fired in some test (issue 7).
+FAULT_COVERAGE = .build/fault-coverage.txt
 test-swift:
-	$(SWIFT) test --parallel
+	rm -f $(FAULT_COVERAGE)
+	REGOLITH_FAULT_COVERAGE=$(CURDIR)/$(FAULT_COVERAGE) $(SWIFT) test --parallel
+	@test -s $(FAULT_COVERAGE) || { echo "make: no fault coverage written ($(FAULT_COVERAGE))"; exit 1; }
+	@if tail -n 1 $(FAULT_COVERAGE) | grep -q '^every monitor and response fired at least once$$'; then \
+	  echo "make: fault coverage: every monitor and response of the lander's table fired in a test"; \
+	else echo "make: fault coverage incomplete:"; cat $(FAULT_COVERAGE); exit 1; fi
 
 test-peers:
 	REGOLITH_BIN=$$($(SWIFT) build --show-bin-path)/regolith $(VENV)/bin/python -m pytest -q Tests/peers

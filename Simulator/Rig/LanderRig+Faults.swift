@@ -9,6 +9,7 @@
 /// | `altitude-step` | the altimeter's `rangeStep` |
 /// | `thrust-loss`, `thrust-dispersion`, `engine-failure` | the world's `engineFaults` (a failed engine asked to fire also reports a flameout) |
 /// | `link-loss`, `can-bus-off` | the device links (``RigLinkFaults``) |
+/// | `cycle-steal` | ``flightComputerCycleSteal``, for a harness that models the flight computer's CPU |
 ///
 /// Overlapping faults of one kind add (bias and range steps) or count (link cuts); ending
 /// one undoes only its own share. Faults that do not apply are listed in `ignoredFaults`.
@@ -79,6 +80,9 @@ extension LanderRig: FaultTarget {
             linkFaults.cut(links, i, on)
             emulatorPublication(i) { $0.faults.muted = on }
         case .canBusOff: linkFaults.busOff(links, on)
+        case .cycleSteal(let fraction):
+            guard modelsFlightComputer else { return ignore(fault, on) }
+            flightComputerCycleSteal += sign * fraction
         case .wheelStall, .slipPatch, .motorOverCurrent: ignore(fault, on)
         }
     }

@@ -57,6 +57,12 @@ public final class LanderRig {
     /// Faults a scenario asked for that this rig cannot apply (a rover device, an unknown
     /// bias channel), in the order asked (the scenario's own record still lists them).
     public internal(set) var ignoredFaults: [InjectedFault] = []
+    /// The fraction of the flight computer's time a `cycle-steal` fault takes now (0: none).
+    /// The rig only records it; a harness that models the flight computer's CPU applies it.
+    public internal(set) var flightComputerCycleSteal = 0.0
+    /// Set by a harness that models the flight computer's CPU (so `cycle-steal` applies);
+    /// otherwise (a separate flight process) the fault is listed in ``ignoredFaults``.
+    public var modelsFlightComputer = false
     /// The scenario being played, with its record of what started and ended when.
     public private(set) var scenario: ScenarioRunner?
 

@@ -114,7 +114,7 @@ extension RoverRig: FaultTarget {
             default: power.publication.faults.muted = on
             }
         case .canBusOff: linkFaults.busOff(links, on)
-        case .altitudeStep, .thrustLoss, .thrustDispersion, .engineFailure: ignore(fault, on)
+        case .altitudeStep, .thrustLoss, .thrustDispersion, .engineFailure, .cycleSteal: ignore(fault, on)
         }
     }
 

@@ -16,7 +16,7 @@ extension Scenario {
 
     static let landerDevices: [FaultDevice] = [.imu, .altimeter, .engine, .attitude, .legs, .power]
     static let roverDevices: [FaultDevice] = [.wheels, .roverIMU, .hazard, .power]
-    static let landerOnly = ["altitude-step", "thrust-loss", "thrust-dispersion", "engine-failure"]
+    static let landerOnly = ["altitude-step", "thrust-loss", "thrust-dispersion", "engine-failure", "cycle-steal"]
     static let roverOnly = ["wheel-stall", "slip-patch", "motor-over-current"]
 
     static func load(_ document: YAMLDocument) throws(ConfigurationErrors) -> Scenario {
@@ -51,6 +51,7 @@ extension Scenario {
     static func scheduledFault(_ item: YAMLValue, vehicle: Vehicle) throws(ConfigurationError) -> ScheduledFault {
         let parameters = [
             "device", "channel", "value", "step", "remaining", "factor", "wheel", "east", "north", "radius", "slip", "current",
+            "fraction",
         ]
         let m = try item.mapping(allowed: ["fault", "at", "when", "duration"] + parameters)
         let kindNode = try m.required("fault")
@@ -93,6 +94,7 @@ extension Scenario {
                 radius: try m.required("radius").quantity(.metres, in: 0.01...1e4), slip: try m.required("slip").double(in: 0...1))
         case "motor-over-current":
             fault = .motorOverCurrent(wheel: try wheel(), amperes: try m.required("current").quantity(.amperes, in: 0...100))
+        case "cycle-steal": fault = .cycleSteal(fraction: try m.required("fraction").double(in: 0...0.9))
         default: fault = .canBusOff
         }
         // A parameter the fault does not take is a mistake worth reporting (a typo'd kind).
@@ -107,6 +109,7 @@ extension Scenario {
             case .wheelStall: return ["wheel"]
             case .slipPatch: return ["east", "north", "radius", "slip"]
             case .motorOverCurrent: return ["wheel", "current"]
+            case .cycleSteal: return ["fraction"]
             }
         }()
         for (key, keyNode, _) in m.pairs where parameters.contains(key) && !used.contains(key) {

@@ -136,6 +136,11 @@ public enum InjectedFault: Hashable, Sendable, CustomStringConvertible {
     case linkLoss(FaultDevice)
     /// The CAN bus goes bus-off (error frames to every node, no traffic).
     case canBusOff
+    /// A fraction (0...0.9) of the flight computer's time is stolen from every run of its
+    /// guidance group (Apollo 11's rendezvous radar interface, 1969: ~15 % of the AGC's
+    /// cycles). A fault of the computer, not of the world: only a harness that models the
+    /// flight computer's CPU (the lockstep lander mission) applies it.
+    case cycleSteal(fraction: Double)
 
     /// The scenario file's name of the fault kind.
     public var kind: String {
@@ -152,12 +157,13 @@ public enum InjectedFault: Hashable, Sendable, CustomStringConvertible {
         case .motorOverCurrent: return "motor-over-current"
         case .linkLoss: return "link-loss"
         case .canBusOff: return "can-bus-off"
+        case .cycleSteal: return "cycle-steal"
         }
     }
 
     public static let kinds = [
         "sensor-dropout", "bias-step", "stuck-value", "altitude-step", "thrust-loss", "thrust-dispersion",
-        "engine-failure", "wheel-stall", "slip-patch", "motor-over-current", "link-loss", "can-bus-off",
+        "engine-failure", "wheel-stall", "slip-patch", "motor-over-current", "link-loss", "can-bus-off", "cycle-steal",
     ]
 
     public var description: String {
@@ -174,6 +180,7 @@ public enum InjectedFault: Hashable, Sendable, CustomStringConvertible {
         case .motorOverCurrent(let w, let a): return "motor-over-current wheel \(w) +\(a) A"
         case .linkLoss(let d): return "link-loss \(d.rawValue)"
         case .canBusOff: return "can-bus-off"
+        case .cycleSteal(let f): return "cycle-steal \(f)"
         }
     }
 }

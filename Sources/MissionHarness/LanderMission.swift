@@ -63,6 +63,9 @@ public final class LanderMission {
         public var groundLink: (any ByteLink)?
         /// The ground interface's framing and authentication.
         public var ground = GroundInterface.Configuration()
+        /// The flight computer's CPU model (modelled execution time per rate group, and the
+        /// `cycle-steal` fault); nil: execution time is not measured (no overruns).
+        public var computer: FlightComputerModel.Costs? = FlightComputerModel.Costs()
         public init() {}
     }
 
@@ -88,6 +91,8 @@ public final class LanderMission {
 
     public let options: Options
     public let rig: LanderRig
+    /// The flight computer's CPU model, when ``Options/computer`` gives one.
+    public let computer: FlightComputerModel?
     public let flight: LanderFlightSoftware
     public let executive: LockstepExecutive
     public private(set) var log: [Record] = []
@@ -167,12 +172,20 @@ public final class LanderMission {
             }
         }
         rig = LanderRig(rigConfiguration, links: simLinks)
+        rig.modelsFlightComputer = options.computer != nil
         if let scenario = options.scenario { rig.run(scenario) }
 
         let knowledge = try Self.flightKnowledge(options: options, rig: rigConfiguration)
         flight = try LanderFlightSoftware(
             links: flightLinks, configuration: knowledge.configuration, faults: knowledge.faults, groundLink: options.groundLink,
             ground: options.ground)
+        if let costs = options.computer {
+            computer = FlightComputerModel(costs, rig: rig)
+            flight.topology.scheduler.costModel = computer
+            flight.topology.scheduler.measuresExecutionTime = true
+        } else {
+            computer = nil
+        }
         executive = flight.topology.lockstep()
         ground = GroundCommander(flight.topology)
         descentSequence = try Self.installDescentSequence(flight, options: options)

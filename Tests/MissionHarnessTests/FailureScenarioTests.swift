@@ -38,10 +38,21 @@ struct FailureScenarioTests {
         return modes.names[modes.current]
     }
 
-    /// Records the run's fault activity and prints it.
+    /// Serialises writing the suite's coverage file.
+    static let coverageFileLock = NSLock()
+
+    /// Records the run's fault activity and prints it. With `REGOLITH_FAULT_COVERAGE` set
+    /// (`make test-swift`), the coverage so far is also written to that file: the last
+    /// write, after every scenario test has recorded, is the whole suite's, and the Makefile
+    /// fails the run unless every monitor and response of the table fired in some test.
     func report(_ m: LanderMission, _ scenario: String) throws {
         let f = try faults(m).faults
         Self.coverage.record(f, scenario: scenario)
+        if let path = ProcessInfo.processInfo.environment["REGOLITH_FAULT_COVERAGE"] {
+            Self.coverageFileLock.lock()
+            defer { Self.coverageFileLock.unlock() }
+            try (Self.coverage.report() + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
         let own = FaultCoverage()
         own.record(f, scenario: scenario)
         let t = m.outcome.touchdown
@@ -174,6 +185,57 @@ struct FailureScenarioTests {
         // More thrust than commanded is not a deficit.
         #expect(try faults(m).faults.trips(of: "thrustDeficit") == 0)
     }
+
+    /// Apollo 11 (1969), program alarms 1201/1202: from 10 km down 15 % of the flight
+    /// computer's cycles are stolen from the guidance group (the rendezvous radar). The
+    /// guidance group overruns its 8 ms budget; the scheduler sheds the low-priority display
+    /// tier (`landerDisplay`), the table latches `loadShed` and raises `alarm1202`, and
+    /// guidance runs every cycle: the lander lands inside the envelope.
+    @Test func apollo11ExecutiveOverflowShedsTheDisplayAndKeepsGuidanceOnTime() throws {
+        let m = try mission("apollo-11-1202")
+        let scheduler = m.flight.topology.scheduler
+        // Before each tick: if the display tier was shed after the tick before last, the last
+        // tick ran without it, and its refresh count must not have moved.
+        var previous: (shed: Int, updates: UInt32) = (0, 0)
+        var updatesWhileShed: UInt32 = 0, ticksShed = 0
+        m.run(pace: { _ in
+            let now = (shed: scheduler.shedLevel(of: "landerApps") ?? 0, updates: m.flight.display.updates)
+            if previous.shed > 0 {
+                ticksShed += 1
+                updatesWhileShed += now.updates &- previous.updates
+            }
+            previous = now
+            return true
+        })
+        let o = m.outcome
+        try report(m, "apollo-11-1202")
+        let apps = try #require(scheduler.stats(of: "landerApps"))
+        #expect(apps.overruns >= 1)
+        #expect(scheduler.sheds >= 1)
+        #expect(emissions(m, "rateGroups.LoadShed") >= 1)
+        // Guidance ran on every base tick: nothing of it was shed.
+        #expect(apps.cycles == executiveTicks(m), "landerApps ran \(apps.cycles) of \(executiveTicks(m)) ticks")
+        // The display stopped refreshing while it was shed.
+        #expect(ticksShed > 100)
+        #expect(updatesWhileShed == 0)
+        #expect(m.flight.display.updates > 1_000)
+        let f = try faults(m).faults
+        // Each shed trips the latching monitor again; the alarm is raised at most every 10 s
+        // (its cooldown) while the load lasts, from ~330 s to the landing.
+        let trips = try #require(f.trips(of: "loadShed"))
+        let alarms = try #require(f.counts(of: "alarm1202")?.fired)
+        #expect(trips == scheduler.sheds)
+        #expect(alarms >= 1 && alarms <= trips)
+        #expect(alarms <= UInt64((m.rig.time - 300) / 10) + 1, "\(alarms) alarms")
+        #expect(f.state(of: "loadShed") == .latched || f.state(of: "loadShed") == .tripped)
+        #expect(f.trips(of: "descentAborted") == 0)
+        let t = try #require(o.touchdown)
+        #expect(o.finalPhase == .landed)
+        #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
+    }
+
+    /// Base ticks the lockstep executive ran.
+    func executiveTicks(_ m: LanderMission) -> UInt64 { UInt64((m.rig.time / m.executive.period.seconds).rounded()) }
 
     /// Not a flown failure (Simulator/Scenarios/engine-controller-silent.yaml): the engine
     /// controller's link goes silent at 300 s. The table warns (engineAlarm), aborts the

@@ -63,7 +63,7 @@ struct ScenarioTests {
         ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: wheel-stall, wheel: 1, at: 1 s}\n",
          "t.yaml:4:13: error: 'wheel-stall' is a rover fault; this scenario's vehicle is the lander"),
         ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: sensor-dropuot, device: imu, at: 1 s}\n",
-         "t.yaml:4:13: error: 'faults[0].fault' is 'sensor-dropuot', expected one of sensor-dropout, bias-step, stuck-value, altitude-step, thrust-loss, thrust-dispersion, engine-failure, wheel-stall, slip-patch, motor-over-current, link-loss, can-bus-off; did you mean 'sensor-dropout'?"),
+         "t.yaml:4:13: error: 'faults[0].fault' is 'sensor-dropuot', expected one of sensor-dropout, bias-step, stuck-value, altitude-step, thrust-loss, thrust-dispersion, engine-failure, wheel-stall, slip-patch, motor-over-current, link-loss, can-bus-off, cycle-steal; did you mean 'sensor-dropout'?"),
         ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure}\n",
          "t.yaml:4:5: error: fault 'engine-failure' needs 'at: <time>' or 'when: <condition>'"),
         ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: thrust-loss, remaining: 1.5, at: 1 s}\n",
@@ -78,6 +78,10 @@ struct ScenarioTests {
          "t.yaml:4:38: error: 'device' does not apply to 'engine-failure'"),
         ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure, at: 1 s, when: altitude < 3 m}\n",
          "t.yaml:4:5: error: fault 'engine-failure' has both 'at' and 'when'; give one"),
+        ("scenario: t\nvehicle: lander\nfaults:\n  - {fault: cycle-steal, fraction: 0.95, at: 1 s}\n",
+         "t.yaml:4:36: error: 'faults[0].fraction' is 0.95, outside 0...0.9"),
+        ("scenario: t\nvehicle: rover\nfaults:\n  - {fault: cycle-steal, fraction: 0.1, at: 1 s}\n",
+         "t.yaml:4:13: error: 'cycle-steal' is a lander fault; this scenario's vehicle is the rover"),
     ])
     func badScenariosAreRefusedWithTheirLocation(text: String, expected: String) {
         do {

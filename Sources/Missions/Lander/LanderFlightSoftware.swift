@@ -32,6 +32,12 @@ public final class LanderFlightSoftware {
         /// 100 % throttle (N).
         public var ratedThrust: Double
         public var baseRate: Double
+        /// Execution budget of a run of the guidance group (`landerApps`: attitude,
+        /// navigation, descent) and its low-priority `landerDisplay` tier. Over it, the
+        /// display is shed (the Apollo 1202 case), and comes back after `displayRestoreAfter`
+        /// runs within it (5 s at 100 Hz).
+        public var appsBudget = FlightDuration.milliseconds(8)
+        public var displayRestoreAfter = 500
 
         public init(
             vehicle: DescentController.Vehicle, plan: DescentPlan, site: SIMD3<Double>, approachFrom: SIMD3<Double>,
@@ -70,6 +76,8 @@ public final class LanderFlightSoftware {
     public let drivers: LanderDrivers
     public let attitude: AttitudeControlDriver
     public let navigator: LanderNavigator
+    /// The descent display: low-priority, shed first under overload.
+    public let display: DescentDisplay
     public let descent: DescentManager
     /// The on-board sequencer: `install(_:)` a compiled sequence, start it with `seq.SEQ_RUN`.
     public let sequencer: Sequencer
@@ -117,7 +125,11 @@ public final class LanderFlightSoftware {
         let sequencer = Sequencer()
         builder.add(sequencer, baseID: Self.sequencerBaseID)
         builder.add(drivers.rateGroup(), divisor: 1)
-        builder.add(RateGroup("landerApps", attitude, navigator, descent), divisor: 1)
+        let display = try DescentDisplay(site: SiteFrame(site: c.site, approachFrom: c.approachFrom), appTopics: appTopics)
+        builder.add(display)
+        builder.add(
+            RateGroup("landerApps", attitude, navigator, descent), divisor: 1, budget: c.appsBudget,
+            shedding: [RateGroup("landerDisplay", display)], restoreAfter: c.displayRestoreAfter)
         builder.add(RateGroup("sequencer", sequencer), divisor: 1)
         groundInterface = try builder.addGroundInterface(link: groundLink, configuration: ground)
         if let faults {
@@ -134,6 +146,7 @@ public final class LanderFlightSoftware {
         self.drivers = drivers
         self.attitude = attitude
         self.navigator = navigator
+        self.display = display
         self.descent = descent
         self.appTopics = appTopics
     }
