@@ -31,14 +31,22 @@ public final class FlightComputerModel: ExecutionCostModel {
     public let costs: Costs
     /// Where the `cycle-steal` fraction is read (the rig that plays the scenario).
     weak var rig: LanderRig?
+    /// The costs as a short list: compared by name on every group run (short names compare
+    /// without hashing), on the flight software's tick path.
+    private let table: [(unit: String, cost: FlightDuration)]
 
     public init(_ costs: Costs = Costs(), rig: LanderRig? = nil) {
         self.costs = costs
         self.rig = rig
+        table = costs.perUnit.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     public func cost(ofUnit unit: String, context: TickContext) -> FlightDuration {
-        let base = costs.perUnit[unit] ?? .zero
+        var base = FlightDuration.zero
+        for entry in table where entry.unit == unit {
+            base = entry.cost
+            break
+        }
         guard unit == costs.stolenFrom, let steal = rig?.flightComputerCycleSteal, steal > 0 else { return base }
         return base + FlightDuration(nanoseconds: Int64(Double(context.period.nanoseconds) * steal))
     }
