@@ -1,4 +1,5 @@
-/// The phases of a powered descent, in order (telemetry `DescentPhase`).
+/// The phases of a powered descent, in order (telemetry `DescentPhase`), except
+/// `safeLanding`, which came later and takes the next raw value so that the others keep theirs.
 public enum DescentPhase: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// Before ignition: arming checks may run; the engine is off.
     case standby = 0
@@ -16,10 +17,19 @@ public enum DescentPhase: UInt8, CaseIterable, Sendable, CustomStringConvertible
     case landed = 6
     /// Descent abandoned (engine off, or safing): see the abort reason.
     case aborted = 7
+    /// The engine gives less than commanded (SLIM, 2024): a thrust-limited landing straight
+    /// down with the thrust axis near vertical, no hazard moves, down to the cut-off height
+    /// (then FREE_FALL, and LANDED by the usual rules). Entered by command from APPROACH,
+    /// HOVER or TERMINAL_DESCENT.
+    case safeLanding = 8
 
     public var description: String {
-        ["STANDBY", "BRAKING", "APPROACH", "HOVER", "TERMINAL_DESCENT", "FREE_FALL", "LANDED", "ABORTED"][Int(rawValue)]
+        ["STANDBY", "BRAKING", "APPROACH", "HOVER", "TERMINAL_DESCENT", "FREE_FALL", "LANDED", "ABORTED", "SAFE_LANDING"][Int(rawValue)]
     }
+
+    /// The phases a thrust-limited safe landing can be started from: the final ones, below
+    /// high gate. In BRAKING the answer to a thrust loss is not a landing.
+    public var allowsSafeLanding: Bool { self == .approach || self == .hover || self == .terminalDescent || self == .safeLanding }
 }
 
 /// What the engine is asked for: on/off, thrust (N) and direction (Moon-centred unit vector).
@@ -69,10 +79,15 @@ public struct DescentController: Sendable {
         public var legsInContact: Int
         /// IMU: magnitude of the measured specific force (m/s^2), nil when the IMU is not valid.
         public var specificForce: Double?
+        /// The engine's measured thrust over the commanded (1 when it gives what it is asked;
+        /// 0.5 after SLIM's loss). Only the safe landing uses it: there the command is divided
+        /// by it, and the thrust the engine can still give is `maxThrust` times it.
+        public var thrustScale: Double
 
         public init(
             time: Double, position: SIMD3<Double>, velocity: SIMD3<Double>, gravity: SIMD3<Double>, mass: Double,
-            footHeight: Double, groundSlope: Double? = nil, legsInContact: Int = 0, specificForce: Double? = nil
+            footHeight: Double, groundSlope: Double? = nil, legsInContact: Int = 0, specificForce: Double? = nil,
+            thrustScale: Double = 1
         ) {
             self.time = time
             self.position = position
@@ -83,6 +98,7 @@ public struct DescentController: Sendable {
             self.groundSlope = groundSlope
             self.legsInContact = legsInContact
             self.specificForce = specificForce
+            self.thrustScale = thrustScale
         }
     }
 
@@ -120,6 +136,20 @@ public struct DescentController: Sendable {
     public mutating func abort(at time: Double) {
         guard phase != .landed else { return }
         enter(.aborted, at: time)
+    }
+
+    /// Starts the thrust-limited safe landing (the engine gives less than commanded): from
+    /// APPROACH, HOVER or TERMINAL_DESCENT; the hover's and the close look's hazard moves are
+    /// dropped. Returns false, changing nothing, from any other phase; true (and nothing
+    /// changes) when already in it.
+    public mutating func beginSafeLanding(at time: Double) -> Bool {
+        guard phase.allowsSafeLanding else { return false }
+        if phase != .safeLanding {
+            enter(.safeLanding, at: time)
+            timeToGo = 0
+            closeLook = nil
+        }
+        return true
     }
 
     mutating func enter(_ next: DescentPhase, at time: Double) {
@@ -209,6 +239,12 @@ public struct DescentController: Sendable {
             // 1.22 m/s across, and the spot was chosen in the hover.
             let a = hold(r: r, v: v, verticalSpeed: -speed, chase: input.footHeight > plan.slowHeight ? 1 : 0)
             return demand(acceleration: a - g, mass: input.mass, tiltLimit: plan.maxTerminalTilt)
+        case .safeLanding:
+            if input.footHeight <= plan.cutoffHeight {
+                enter(.freeFall, at: input.time)
+                return .off
+            }
+            return safeLandingDemand(r: r, v: v, g: g, input: input)
         case .freeFall:
             // Landed when the legs, the IMU and the altitude agree: contact on at least two
             // legs, the IMU no longer in free fall (the legs carry the weight, or it is
@@ -222,6 +258,38 @@ public struct DescentController: Sendable {
             }
             return .off
         }
+    }
+
+    /// The thrust-limited safe landing, one cycle: straight down on the terminal descent's
+    /// speed profile (never faster than half the acceleration left over gravity can stop by
+    /// the cut-off height), the vertical part of the thrust first, the horizontal velocity
+    /// nulled with what is left inside `plan.safeLandingTilt`, and the command divided by the
+    /// thrust scale so the engine gives what the law wants, up to what it still can.
+    mutating func safeLandingDemand(r: SIMD3<Double>, v: SIMD3<Double>, g: SIMD3<Double>, input: Inputs) -> EngineDemand {
+        let scale = input.thrustScale.isFinite ? min(max(input.thrustScale, 0.05), 1) : 1
+        let mass = input.mass
+        // Thrust acceleration the engine can still give, and what is left over gravity.
+        let available = scale * vehicle.maxThrust / mass
+        let up = -g.x
+        let margin = max(available - up, 0.05)
+        let h = input.footHeight
+        let profile = h > plan.slowHeight
+            ? min(plan.descentSpeed, max(plan.finalSpeed, 0.1 * (h - plan.slowHeight) + plan.finalSpeed))
+            : plan.finalSpeed
+        let stoppable = (margin * max(h - plan.cutoffHeight, 0)).squareRoot()  // v^2 = 2 (margin / 2) d
+        let speed = max(plan.finalSpeed, min(profile, stoppable))
+        let vertical = min(max(up + 0.8 * (-speed - v.x), 0), available)
+        var horizontal = -0.25 * SIMD2(v.y, v.z)
+        let budget = min(vertical * tangent(plan.safeLandingTilt), max(available * available - vertical * vertical, 0).squareRoot())
+        let n = length2(horizontal)
+        if n > budget { horizontal *= n > 0 ? budget / n : 0 }
+        let a = SIMD3(vertical, horizontal.x, horizontal.y)
+        let wanted = length(a) * mass / scale
+        let thrust = min(max(wanted, vehicle.minThrust), vehicle.maxThrust)
+        let saturated = wanted > vehicle.maxThrust * 1.0001 || wanted < vehicle.minThrust * 0.9999
+        if saturated { saturatedCycles[Int(phase.rawValue)] += 1 }
+        let direction = length(a) > 0 ? site.moonCentred(a / length(a)) : site.up
+        return EngineDemand(on: true, thrust: thrust, direction: direction, saturated: saturated)
     }
 
     /// Horizontal acceleration the hold plans its stops with (m/s^2).

@@ -9,6 +9,11 @@ public import FlightCore
 ///   starts the braking phase; otherwise refuses (EXECUTION_ERROR) with an event naming the
 ///   first device that failed.
 /// - `ABORT_DESCENT`: engine shut down and safe, attitude held.
+/// - `SAFE_LANDING`: the engine gives less than commanded (SLIM, 2024; the fault table sends
+///   it when `engine.ThrustDeficit` holds): from APPROACH, HOVER or TERMINAL_DESCENT, a
+///   thrust-limited landing straight down (``DescentPhase/safeLanding``), with the command
+///   scaled by the measured thrust scale (channel `ThrustScale`). Refused (EXECUTION_ERROR)
+///   in any other phase.
 /// - `EXECUTE_BURN dv duration` (hazardous): a burn along the present thrust axis ended on
 ///   the measured delta-v, with a 10 % time backstop, refused when the IMU is not valid
 ///   (the Luna 25 lesson, ``DeltaVBurn``).
@@ -17,12 +22,14 @@ public import FlightCore
 /// of the guidance direction (at most 60 s), so the first seconds of thrust do not push the
 /// wrong way.
 public final class DescentManager: Component {
-    public enum Command: UInt32 { case startDescent = 0, abortDescent = 1, executeBurn = 2 }
+    public enum Command: UInt32 { case startDescent = 0, abortDescent = 1, executeBurn = 2, safeLanding = 3 }
     public enum Channel: UInt32 {
         case phase = 0, timeToGo, thrustDemand, saturations, lateralMoves, burnDeltaV, burnActive, armingFailures, ignited
+        case thrustScale
     }
     public enum Event: UInt32 {
         case phaseChanged = 0, armingCheckFailed, armingPassed, aborted, burnRefused, burnStarted, burnEnded, landed, saturated
+        case safeLandingStarted, safeLandingRefused
     }
     public enum Parameter: UInt32 { case ignitionPointing = 0 }
 
@@ -43,6 +50,7 @@ public final class DescentManager: Component {
     private let navigation: Subscription<NavigationSolution>
     private let legs: Subscription<LegContactSample>
     private let attitudeStatus: Subscription<AttitudeStatusSample>
+    private let engineStatus: Subscription<EngineStatusSample>
     private let engineDemand: Topic<EngineThrustDemand>
     private let attitudeDemand: Topic<AttitudeDemand>
     private let armedDevices: [ArmedDevice]
@@ -57,6 +65,16 @@ public final class DescentManager: Component {
     private var armingFailures: UInt32 = 0
     private var saturations: UInt32 = 0
     private var lastThrust = 0.0
+    /// The thrust the engine should be giving now: the command through the engine's lag.
+    private var expectedThrust = 0.0
+    /// Measured over expected thrust, low-pass filtered (``thrustScaleTimeConstant``).
+    public private(set) var thrustScale = 1.0
+    private var thrustScaleAt: Double?
+    /// The engine's response time constant (Luminary 099 THROTLAG; the simulator's too), s.
+    public static let engineTimeConstant = 0.2
+    /// Time constant of the thrust scale's filter, s: converged to within 10 % of a loss by
+    /// the time the engine driver's 1 s deficit persistence has passed.
+    public static let thrustScaleTimeConstant = 0.4
     private var ignitionPointing = 10.0 * Double.pi / 180
     /// Gravitational parameter of the Moon (m^3/s^2), for guidance's gravity.
     public var gm = 4.902_8e12
@@ -77,6 +95,7 @@ public final class DescentManager: Component {
         navigation = try appTopics.navigation.subscribe(name, capacity: 1, policy: .keepLatest)
         legs = try landerTopics.legContact.subscribe(name, capacity: 1, policy: .keepLatest)
         attitudeStatus = try appTopics.attitudeStatus.subscribe(name, capacity: 1, policy: .keepLatest)
+        engineStatus = try landerTopics.engineStatus.subscribe(name, capacity: 1, policy: .keepLatest)
         engineDemand = landerTopics.engineDemand
         attitudeDemand = appTopics.attitudeDemand
         self.armedDevices = armedDevices
@@ -89,7 +108,7 @@ public final class DescentManager: Component {
         let phase = FlightType.enumeration(Self.phaseType)
         return ComponentDefinition(
             kind: "DescentManager",
-            summary: "Powered descent: arming checks, P63/P64 quadratic guidance, hover with hazard assessment, terminal descent, cut-off, landed when contact, IMU and altitude agree; delta-v burns",
+            summary: "Powered descent: arming checks, P63/P64 quadratic guidance, hover with hazard assessment, terminal descent, cut-off, landed when contact, IMU and altitude agree; thrust-limited safe landing; delta-v burns",
             commands: [
                 CommandDefinition(Command.startDescent.rawValue, "START_DESCENT", hazardous: true, summary: "Run the arming checks and, if every device passes, start the powered descent"),
                 CommandDefinition(Command.abortDescent.rawValue, "ABORT_DESCENT", summary: "Shut the engine down, hold attitude"),
@@ -100,6 +119,7 @@ public final class DescentManager: Component {
                         .init("duration", .f64, range: 0.1...1000, units: "s", summary: "Planned duration (the backstop is 10 % more)"),
                     ],
                     hazardous: true, summary: "A burn ended on the IMU's measured delta-v; refused without a valid IMU"),
+                CommandDefinition(Command.safeLanding.rawValue, "SAFE_LANDING", summary: "The engine gives less than commanded: land straight down on the thrust left, thrust axis near vertical, no hazard moves (from APPROACH, HOVER or TERMINAL_DESCENT)"),
             ],
             channels: [
                 ChannelDefinition(Channel.phase.rawValue, "Phase", phase, update: .onChange),
@@ -111,6 +131,7 @@ public final class DescentManager: Component {
                 ChannelDefinition(Channel.burnActive.rawValue, "BurnActive", .bool, update: .onChange),
                 ChannelDefinition(Channel.armingFailures.rawValue, "ArmingFailures", .u32, update: .onChange),
                 ChannelDefinition(Channel.ignited.rawValue, "Ignited", .bool, update: .onChange),
+                ChannelDefinition(Channel.thrustScale.rawValue, "ThrustScale", .f64, summary: "The engine's measured thrust over the commanded (through the engine's lag), filtered; the safe landing divides its command by it"),
             ],
             events: [
                 EventDefinition(Event.phaseChanged.rawValue, "PhaseChanged", .activityHigh, arguments: [.init("phase", phase), .init("altitude", .f64, units: "m")], format: "Descent phase {} at {} m"),
@@ -121,6 +142,8 @@ public final class DescentManager: Component {
                 EventDefinition(Event.burnStarted.rawValue, "BurnStarted", .activityHigh, arguments: [.init("deltaV", .f64, units: "m/s")], format: "Burn of {} m/s started"),
                 EventDefinition(Event.burnEnded.rawValue, "BurnEnded", .activityHigh, arguments: [.init("how", .i32), .init("deltaV", .f64, units: "m/s"), .init("elapsed", .f64, units: "s")], format: "Burn ended ({}: 0 delta-v, 1 backstop, 2 IMU lost) at {} m/s after {} s"),
                 EventDefinition(Event.landed.rawValue, "Landed", .activityHigh, arguments: [.init("legs", .u8)], format: "Landed: {} legs in contact, IMU and altitude agree"),
+                EventDefinition(Event.safeLandingStarted.rawValue, "SafeLandingStarted", .warningHigh, arguments: [.init("altitude", .f64, units: "m"), .init("thrustScale", .f64)], format: "Thrust-limited safe landing from {} m: the engine gives {} of the commanded thrust; hazard moves dropped"),
+                EventDefinition(Event.safeLandingRefused.rawValue, "SafeLandingRefused", .warningHigh, arguments: [.init("phase", phase)], format: "Safe landing refused in {}: only from APPROACH, HOVER or TERMINAL_DESCENT"),
                 EventDefinition(Event.saturated.rawValue, "GuidanceSaturated", .warningLow, arguments: [.init("demand", .f64, units: "N")], format: "Thrust demand {} N outside the throttle range", throttle: EventThrottle(count: 5, window: .seconds(60))),
             ],
             parameters: [
@@ -171,6 +194,14 @@ public final class DescentManager: Component {
             burn = nil
             ports.log(Event.aborted, .f64(nav.altitude))
             return .ok
+        case .safeLanding:
+            let from = controller.phase
+            guard controller.beginSafeLanding(at: seconds(command.time)) else {
+                ports.log(Event.safeLandingRefused, .enumeration(Int32(from.rawValue)))
+                return .executionError
+            }
+            if from != .safeLanding { ports.log(Event.safeLandingStarted, .f64(nav.altitude - legHeight), .f64(thrustScale)) }
+            return .ok
         case .executeBurn:
             let b = DeltaVBurn(targetDeltaV: command.arguments[0].doubleValue, plannedDuration: command.arguments[1].doubleValue)
             if let refusal = b.check(imuValid: nav.imuValid && nav.specificForce.isFinite) {
@@ -193,6 +224,7 @@ public final class DescentManager: Component {
         if let l = legs.receive() { contacts = l.validContacts }
         if let a = attitudeStatus.receive(), a.valid { pointingError = a.pointingError }
         let now = seconds(context.time)
+        updateThrustScale(engineStatus.receive(), now: now, dt: context.period.seconds)
 
         if var b = burn {
             let ending = b.update(specificForce: nav.imuValid && nav.specificForce.isFinite ? nav.specificForce : nil, dt: context.period.seconds)
@@ -217,7 +249,7 @@ public final class DescentManager: Component {
             let inputs = DescentController.Inputs(
                 time: now, position: position, velocity: nav.velocity, gravity: g, mass: nav.mass,
                 footHeight: nav.altitude - legHeight, groundSlope: nav.groundSlope.isFinite ? nav.groundSlope : nil,
-                legsInContact: contacts, specificForce: nav.specificForce.isFinite ? nav.specificForce : nil)
+                legsInContact: contacts, specificForce: nav.specificForce.isFinite ? nav.specificForce : nil, thrustScale: thrustScale)
             let demand = controller.update(inputs)
             if demand.on {
                 attitudeDemand.publish(AttitudeDemand(axis: demand.direction))
@@ -264,5 +296,22 @@ public final class DescentManager: Component {
         ports.write(Channel.lateralMoves, .u32(UInt32(clamping: controller.lateralMoves)))
         ports.write(Channel.armingFailures, .u32(armingFailures))
         ports.write(Channel.ignited, .bool(ignited))
+        ports.write(Channel.thrustScale, .f64(thrustScale))
+    }
+
+    /// The engine's measured thrust over what it should give now: the command passed through
+    /// the engine's first-order lag, so a throttle step is not taken for a loss. Updated only
+    /// with a valid measurement, the valve open and at least 20 % of the rated thrust expected
+    /// (the engine driver's deficit rule); filtered; kept within 0.05...1.5.
+    func updateThrustScale(_ sample: EngineStatusSample?, now: Double, dt: Double) {
+        let commanded = ignited && controller.phase != .aborted ? lastThrust : 0
+        expectedThrust += (commanded - expectedThrust) * min(dt / Self.engineTimeConstant, 1)
+        guard let s = sample, s.thrustValid, s.isFiring, expectedThrust >= 0.2 * controller.vehicle.maxThrust else { return }
+        // The status comes at its own rate (50 Hz from the simulator): filter over the time
+        // since the last measurement used, at most 1 s.
+        let since = min(max(now - (thrustScaleAt ?? now - dt), dt), 1)
+        thrustScaleAt = now
+        let ratio = min(max(s.thrust / expectedThrust, 0.05), 1.5)
+        thrustScale += (ratio - thrustScale) * min(since / Self.thrustScaleTimeConstant, 1)
     }
 }

@@ -45,13 +45,16 @@ public struct DescentPlan: Hashable, Sendable {
     public var cutoffHeight: Double
     /// The largest tilt from vertical the terminal phases may command (rad).
     public var maxTerminalTilt: Double
+    /// The largest tilt from vertical the thrust-limited safe landing may command (rad): the
+    /// thrust is short, so nearly all of it must hold the lander up (cos 10 deg = 0.985).
+    public var safeLandingTilt: Double
 
     public init(
         braking: GuidedPhase, approach: GuidedPhase, hoverHeight: Double = 100, hoverAssessment: Double = 8, maxHoverTime: Double = 25,
         maxSlope: Double = 8 * Double.pi / 180, lateralMove: Double = 15, maxLateralMoves: Int = 2,
         closeLookHeight: Double = 12, closeLookTime: Double = 2.5, closeLookMove: Double = 5, maxCloseLookMoves: Int = 3,
         descentSpeed: Double = 3, slowHeight: Double = 20, finalSpeed: Double = 0.7, cutoffHeight: Double = 1.5,
-        maxTerminalTilt: Double = 20 * Double.pi / 180
+        maxTerminalTilt: Double = 20 * Double.pi / 180, safeLandingTilt: Double = 10 * Double.pi / 180
     ) {
         self.braking = braking
         self.approach = approach
@@ -70,5 +73,6 @@ public struct DescentPlan: Hashable, Sendable {
         self.finalSpeed = finalSpeed
         self.cutoffHeight = cutoffHeight
         self.maxTerminalTilt = maxTerminalTilt
+        self.safeLandingTilt = safeLandingTilt
     }
 }
