@@ -192,13 +192,23 @@ public struct DescentController: Sendable {
                 && ((length2(SIMD2(v.y, v.z)) < 0.5 && abs(v.x) < 0.5) || inHover >= plan.maxHoverTime)
             if settled {
                 let bad = (input.groundSlope ?? 0) > plan.maxSlope
+                // The ground just judged is the ground below the lander now, which is not the
+                // hover target when the hover ran out of time still creeping towards it (a
+                // target set at the stopping distance from 16 m/s is 300 m away): every
+                // decision is taken from where the lander is, plus where it can stop.
+                let vh = SIMD2(v.y, v.z)
+                let here = SIMD2(r.y, r.z) + vh * (length2(vh) / (2 * Self.holdAcceleration))
                 if bad && lateralMoves < plan.maxLateralMoves {
                     // Move aside along down-range (the direction the lander came from is seen
                     // best), and assess again.
                     lateralMoves += 1
-                    hoverTarget.y += plan.lateralMove
+                    hoverTarget = here + SIMD2(0, plan.lateralMove)
                     phaseStart = input.time
                 } else {
+                    // Land on the ground that was judged: hold here, do not creep on to the
+                    // old target (seen: 115 m crept in the terminal descent, from a 3 deg spot
+                    // onto a 14 deg slope).
+                    hoverTarget = here
                     enter(.terminalDescent, at: input.time)
                     return update(input)
                 }
