@@ -120,12 +120,12 @@ struct MissionCommand: ParsableCommand {
     func roverDrive() throws {
         let loaded = try Board.load(contentsOf: board)
         try Self.checkDevices(loaded, needs: RoverFlightSoftware.devices, mission: mission.rawValue)
-        if let why = Self.notLockstep(loaded, devices: RoverFlightSoftware.devices) {
-            throw MissionCLIError("\(Self.place(loaded)) \(why): the rover drive runs only in lockstep with the embedded simulator (Boards/sim.yaml) so far")
-        }
-        if timeScale != nil { throw MissionCLIError("--time-scale applies to lander-descent") }
         var options = RoverMission.Options()
         options.seed = seed
+        if let why = Self.notLockstep(loaded, devices: RoverFlightSoftware.devices) {
+            return try roverOnBoard(loaded, options: options, why: why)
+        }
+        if timeScale != nil { throw MissionCLIError("--time-scale on Boards/sim.yaml applies to lander-descent; the rover takes it on a board with `simulator: process`") }
         options.scenario = try loadScenario(for: .rover)
         let m = try RoverMission(options: options)
         let start = Date()
@@ -199,6 +199,37 @@ struct MissionCommand: ParsableCommand {
             for line in try MissionPlots.writeLander(m, into: plots) { MissionOutput.write("  plot: \(line)\n") }
         }
         if !result.insideEnvelope || m.interrupted { throw ExitCode(1) }
+    }
+
+    /// The rover's flight software alone on the board's links, under the real-time executive.
+    func roverOnBoard(_ loaded: Board, options: RoverMission.Options, why: String) throws {
+        if scenario != nil {
+            throw MissionCLIError("\(Self.place(loaded)) \(why): faults are the simulator's to inject; pass --scenario to `regolith sim`")
+        }
+        if plots != nil { throw MissionCLIError("--plots needs the embedded simulator's truth (Boards/sim.yaml)") }
+        let factor = timeScale ?? 1
+        let flight: RoverBoardFlight
+        do { flight = try RoverBoardFlight(board: loaded, options: options, timeScale: factor) } catch let e as BoardLinkError {
+            let hint = loaded.simulator == .process
+                ? "\n(start the simulator first: regolith sim --mission rover --board \(board) --hold --time-scale \(fixed(factor, 2)); see docs/missions.md)" : ""
+            throw MissionCLIError("\(e)" + hint)
+        }
+        if !quiet {
+            MissionOutput.write("rover drive: flight software on board '\(loaded.name)' (\(board)), real-time executive at x\(fixed(factor, 2)); Sequences/rover-drive.rseq\n")
+            for (device, link) in flight.links.links { MissionOutput.write("  \(device): \(link.name)\n") }
+        }
+        let signals = onStopSignals { flight.stop() }
+        defer { signals.forEach { $0.cancel() } }
+        var next = 0.0
+        let outcome = flight.run { r in
+            guard !quiet, r.time >= next else { return }
+            next = r.time + 60
+            MissionOutput.write("t \(fixed(r.time, 0)) s  \(r.state)  estimate (\(fixed(r.east, 2)), \(fixed(r.north, 2))) m  heading \(fixed(r.heading, 1)) deg\n")
+        }
+        let report = RoverBoardFlightReport(outcome: outcome, board: "\(loaded.name) (\(board))", timeScale: factor)
+        MissionOutput.write(report.text)
+        try writeReport(report.json())
+        if !report.completed { throw ExitCode(1) }
     }
 
     /// The flight software alone on the board's links, under the real-time executive.

@@ -60,6 +60,7 @@ extension RoverRig: PacedRig {
         let t = truth
         var lines = [
             "sim: truth: distance \(fixed(t.distance, 2)) m, \(fixed(t.displacement, 2)) m from the start, "
+                + "at (\(fixed(t.state.x, 2)), \(fixed(t.state.y, 2))) m, heading \(fixed(t.state.heading * 180 / .pi, 1)) deg, "
                 + "state of charge \(fixed(t.stateOfCharge * 100, 1)) %"
         ]
         let accepted = wheels.map(\.acceptedCommands).reduce(0, +)

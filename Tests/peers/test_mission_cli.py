@@ -2,6 +2,7 @@
 report read back and judged again in Python from the touchdown figures (ACCEPTANCE.md's
 envelope), its plots parsed as SVG; boards it cannot run refused cleanly; the rover drive reaching its goal."""
 import json
+import re
 import math
 import subprocess
 import xml.etree.ElementTree as ET
@@ -110,11 +111,21 @@ def run(regolith_bin, *args):
     return subprocess.run([str(regolith_bin), "mission", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-def test_the_rover_on_a_board_not_all_sim_is_refused_with_the_boards_it_supports(regolith_bin):
+def test_the_rover_on_a_simulator_board_without_its_simulator_says_to_start_it(regolith_bin):
+    """Boards/sim-pty.yaml runs the rover's flight software alone (the simulator in another
+    process); with no `regolith sim` serving the board the first device link cannot open, and
+    the error names the device and its board line and says how to start the simulator."""
     proc = run(regolith_bin, "rover-drive", "--board", "Boards/sim-pty.yaml", "--quiet")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert re.search(r"Boards/sim-pty.yaml:\d+: device '(power|rover-imu|wheels|hazard)' on ", proc.stderr), proc.stderr
+    assert "regolith sim --mission rover --board Boards/sim-pty.yaml --hold" in proc.stderr, proc.stderr
+
+
+def test_the_rover_on_a_separate_simulator_refuses_a_scenario(regolith_bin):
+    proc = run(regolith_bin, "rover-drive", "--board", "Boards/sim-pty.yaml", "--scenario",
+               "Simulator/Scenarios/rover-hazards.yaml", "--quiet")
     assert proc.returncode == 2
-    assert "board sim-pty" in proc.stderr and "rover-imu on pty" in proc.stderr
-    assert "Boards/sim.yaml" in proc.stderr
+    assert "faults are the simulator's to inject; pass --scenario to `regolith sim`" in proc.stderr, proc.stderr
 
 
 def test_the_lander_on_a_simulator_board_says_to_start_the_simulator(regolith_bin, tmp_path):

@@ -112,3 +112,69 @@ def test_simulator_interrupted_while_holding_stops_cleanly(regolith_bin, tmp_pat
     assert sim.returncode == 0, err
     assert "stopped (SIGINT while holding) after 0.00 s simulated" in out
     assert not (tmp_path / "imu").exists()  # the PTY links are removed
+
+
+ROVER_BOARD = """board: sim-pty-rover-test
+summary: the rover's simulator as a second process; serial devices on PTYs, CAN devices on the simulated bus
+simulator: process
+devices:
+  rover-imu: {{pty: {d}/rover-imu, baud: 460800}}
+  power: {{pty: {d}/power, baud: 115200}}
+  wheels: {{simbus: {d}/can.sock}}
+  hazard: {{simbus: {d}/can.sock}}
+ground: none
+"""
+
+ROVER_SCALE = "20"
+
+
+def test_rover_drives_its_route_with_the_simulator_in_another_process(regolith_bin, tmp_path):
+    """The same rover flight build as the lockstep demo drives Sequences/rover-drive.rseq (50 m
+    around two keep-out zones) against `regolith sim --mission rover` in another process, at
+    x20: the rover IMU and power unit on PTYs, the six wheel controllers and the hazard sensor
+    on the simulated CAN bus. The simulator's truth (where the rover really went) is checked
+    against the route's goal; the flight side must complete the route with no stop."""
+    board = tmp_path / "board.yaml"
+    board.write_text(ROVER_BOARD.format(d=tmp_path))
+    report = tmp_path / "rover.json"
+    sim = subprocess.Popen(
+        [str(regolith_bin), "sim", "--mission", "rover", "--board", str(board), "--hold", "--time-scale", ROVER_SCALE, "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while True:
+            line = sim.stdout.readline()
+            assert line, f"regolith sim exited: {sim.stderr.read()}"
+            if line.startswith("sim: ready"):
+                break
+        flight = subprocess.run(
+            [str(regolith_bin), "mission", "rover-drive", "--board", str(board), "--time-scale", ROVER_SCALE,
+             "--quiet", "--report", str(report)],
+            capture_output=True, text=True, timeout=400)
+        sim.send_signal(2)
+        sim_out, sim_err = sim.communicate(timeout=60)
+    finally:
+        stop(sim)
+    assert flight.returncode == 0, flight.stdout + flight.stderr
+    assert sim.returncode == 0, sim_err
+
+    # The simulator's truth: the rover drove the route and stands at the goal (0, 50).
+    m = re.search(r"sim: truth: distance ([\d.]+) m, ([\d.]+) m from the start, at \((-?[\d.]+), (-?[\d.]+)\) m", sim_out)
+    assert m, sim_out
+    distance, _, east, north = map(float, m.groups())
+    assert 50 <= distance <= 60, m.group(0)  # around the keep-out zones: longer than the 50 m straight line
+    assert ((east - 0) ** 2 + (north - 50) ** 2) ** 0.5 < 2, m.group(0)
+    assert re.search(r"sim: wheels: [1-9]\d* commands accepted, 0 refused", sim_out), sim_out
+    assert re.search(r"sim: wheels link: from the flight side [1-9]\d* taken, 0 ignored, 0 rejected", sim_out), sim_out
+
+    # The flight software's view.
+    r = json.loads(report.read_text())
+    assert r["mission"] == "rover-drive" and r["report_version"] == 1 and r["time_scale"] == 20
+    assert r["completed"] and r["sequence_completed"] and not r["interrupted"], r
+    assert r["stops"] == [] and r["final_state"] == "IDLE", r
+    assert r["distance_to_goal_estimate"] < 2, r
+    names = [c["name"] for c in r["commands"]]
+    assert names[0] == "seq.SEQ_RUN" and set(names[1:]) == {"drive.DRIVE_HEARTBEAT"}, names
+    assert all(c["response"] == "OK" for c in r["commands"]), r["commands"]
+    for d in r["devices"]:
+        assert d["received"] > 0 and d["rejected"] == 0, d
+        assert d["health"] == "GOOD", d
