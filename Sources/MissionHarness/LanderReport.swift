@@ -117,6 +117,20 @@ public struct LanderReport: Codable, Sendable, Equatable {
     public var wallSeconds: Double
     /// Simulated seconds per wall second.
     public var realTimeFactor: Double
+    /// What the fault table did (nil: the run had no fault table).
+    public var faultProtection: FaultSummary?
+
+    /// The fault protection at the end of the run: the system mode, and each monitor that
+    /// tripped and each response that fired, with their counts.
+    public struct FaultSummary: Codable, Equatable, Sendable {
+        public var mode: String
+        public var monitorsTripped: [Count]
+        public var responsesFired: [Count]
+        public struct Count: Codable, Equatable, Sendable {
+            public var name: String
+            public var count: UInt32
+        }
+    }
 
     public init(_ mission: LanderMission, board: String, wallSeconds: Double) {
         let o = mission.outcome
@@ -197,12 +211,19 @@ public struct LanderReport: Codable, Sendable, Equatable {
         simulatedSeconds = mission.rig.time
         self.wallSeconds = wallSeconds
         realTimeFactor = wallSeconds > 0 ? mission.rig.time / wallSeconds : 0
+        faultProtection = mission.flight.faultProtection.map { f in
+            let a = f.faults.activity
+            return FaultSummary(
+                mode: f.modes.names[f.modes.current],
+                monitorsTripped: a.monitors.filter { $0.trips > 0 }.map { .init(name: $0.name, count: $0.trips) },
+                responsesFired: a.responses.filter { $0.firings > 0 }.map { .init(name: $0.name, count: $0.firings) })
+        }
     }
 
     enum CodingKeys: String, CodingKey {
         case reportVersion, mission, vehicle, seed, scenario, board, landed, finalPhase, insideEnvelope, pdiTime,
             pdiToTouchdown, touchdown, deltaV, propellantUsed, distanceToSite, checks, apollo11, commands, simulatedSeconds,
-            wallSeconds, realTimeFactor
+            wallSeconds, realTimeFactor, faultProtection
     }
 
     /// Every key always present (null when nil).
@@ -229,6 +250,7 @@ public struct LanderReport: Codable, Sendable, Equatable {
         try c.encode(simulatedSeconds, forKey: .simulatedSeconds)
         try c.encode(wallSeconds, forKey: .wallSeconds)
         try c.encode(realTimeFactor, forKey: .realTimeFactor)
+        try c.encode(faultProtection, forKey: .faultProtection)
     }
 
     static func number(_ d: Double) -> String {
@@ -267,6 +289,10 @@ public struct LanderReport: Codable, Sendable, Equatable {
             s += "  " + pad(c.label, 36) + pad(value, 16) + pad(limit, 16) + result + "\n"
         }
         s += "  Inside the touchdown envelope: \(insideEnvelope ? "yes" : "NO")\n"
+        if let f = faultProtection {
+            func list(_ c: [FaultSummary.Count]) -> String { c.isEmpty ? "none" : c.map { "\($0.name) x\($0.count)" }.joined(separator: ", ") }
+            s += "  fault protection: mode \(f.mode); monitors tripped: \(list(f.monitorsTripped)); responses fired: \(list(f.responsesFired))\n"
+        }
         s += String(format: "  %.0f simulated seconds in %.2f s of wall time (%.0fx real time)\n", simulatedSeconds, wallSeconds, realTimeFactor)
         return s
     }

@@ -58,6 +58,9 @@ struct MissionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A scenario file: faults injected during the run (docs/scenarios.md).", valueName: "file"))
     var scenario: String?
 
+    @Option(help: ArgumentHelp("The lander's fault table (docs/faults.md), loaded into the flight software with its modes and lock-outs (default: the repository's Boards/lander-faults.yaml); `none`: no fault protection.", valueName: "file"))
+    var faultTable: String?
+
     @Option(help: ArgumentHelp("Also write the final report as JSON to this file (keys in docs/cli.md).", valueName: "file.json"))
     var report: String?
 
@@ -155,6 +158,7 @@ struct MissionCommand: ParsableCommand {
         options.vehicle = vehicle.lander
         options.seed = seed
         options.scenario = try loadScenario(for: .lander)
+        options.faultTable = faultTable == "none" ? nil : (faultTable ?? LanderMission.repositoryFaultTable)
         var groundConfiguration = GroundInterface.Configuration(dataLink: dataLink.configuration)
         if let path = authKeyFile { groundConfiguration.authenticationKey = try GroundStation.loadKey(path: path) }
         if telemetryInterval > 0 { groundConfiguration.telemetryInterval = .nanoseconds(Int64((telemetryInterval * 1e9).rounded())) }

@@ -25,6 +25,7 @@ TOP_KEYS = {
     "report_version", "mission", "vehicle", "seed", "scenario", "board", "landed", "final_phase",
     "inside_envelope", "pdi_time", "pdi_to_touchdown", "touchdown", "delta_v", "propellant_used",
     "distance_to_site", "checks", "apollo11", "commands", "simulated_seconds", "wall_seconds", "real_time_factor",
+    "fault_protection",
 }
 CHECK_KEYS = {"name", "label", "value", "unit", "limit", "min", "max", "envelope", "pass"}
 
