@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import FlightCore
 import FlightHAL
 import Foundation
 import Ground
@@ -127,12 +128,14 @@ struct MissionCommand: ParsableCommand {
         var options = RoverMission.Options()
         options.seed = seed
         options.scenario = try loadScenario(for: .rover)
+        options.faultTable = RoverMission.repositoryFaultTable
         let m = try RoverMission(options: options)
         let start = Date()
         if !quiet { MissionOutput.write("rover drive: Sequences/rover-drive.rseq, 50 m around two keep-out zones at 0.05 m/s (about 19 simulated minutes)\n") }
         m.run()
         let result = RoverReport(m, board: "\(loaded.name) (\(board))", wallSeconds: Date().timeIntervalSince(start))
         MissionOutput.write(result.text)
+        if let p = m.flight.faultProtection { MissionOutput.write(Self.faultLine(p)) }
         try writeReport(result.json())
         if let plots {
             do {
@@ -146,6 +149,16 @@ struct MissionCommand: ParsableCommand {
             }
         }
         if !result.completed { throw ExitCode(1) }
+    }
+
+    /// The fault table's verdict: the mode, and the monitors that tripped and responses that
+    /// fired (with counts).
+    static func faultLine(_ p: FaultProtection) -> String {
+        let a = p.faults.activity
+        let fired = a.monitors.filter { $0.trips > 0 }.map { "\($0.name) x\($0.trips)" }
+            + a.responses.filter { $0.firings > 0 }.map { "\($0.name) x\($0.firings)" }
+        return "  fault protection (Boards/rover-faults.yaml): mode \(p.modes.names[p.modes.current]), "
+            + (fired.isEmpty ? "nothing tripped\n" : "fired: \(fired.joined(separator: ", "))\n")
     }
 
     func landerDescent() throws {
