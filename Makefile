@@ -58,16 +58,23 @@ test: test-deps vm-deps venv
 	$(MAKE) --no-print-directory campaign
 	$(MAKE) --no-print-directory test-vm
 
-# The lander's scenario tests write their fault coverage to FAULT_COVERAGE; every monitor
-# and response of Boards/lander-faults.yaml must have fired in some test (issue 7).
+# The lander's scenario tests write their fault coverage to FAULT_COVERAGE, the rover's to
+# ROVER_FAULT_COVERAGE; every monitor and response of Boards/lander-faults.yaml and of
+# Boards/rover-faults.yaml must have fired in some test (issue 7).
 FAULT_COVERAGE = .build/fault-coverage.txt
+ROVER_FAULT_COVERAGE = .build/rover-fault-coverage.txt
 test-swift:
-	rm -f $(FAULT_COVERAGE)
-	REGOLITH_FAULT_COVERAGE=$(CURDIR)/$(FAULT_COVERAGE) $(SWIFT) test --parallel
+	rm -f $(FAULT_COVERAGE) $(ROVER_FAULT_COVERAGE)
+	REGOLITH_FAULT_COVERAGE=$(CURDIR)/$(FAULT_COVERAGE) REGOLITH_ROVER_FAULT_COVERAGE=$(CURDIR)/$(ROVER_FAULT_COVERAGE) \
+	  $(SWIFT) test --parallel
 	@test -s $(FAULT_COVERAGE) || { echo "make: no fault coverage written ($(FAULT_COVERAGE))"; exit 1; }
 	@if tail -n 1 $(FAULT_COVERAGE) | grep -q '^every monitor and response fired at least once$$'; then \
 	  echo "make: fault coverage: every monitor and response of the lander's table fired in a test"; \
 	else echo "make: fault coverage incomplete:"; cat $(FAULT_COVERAGE); exit 1; fi
+	@test -s $(ROVER_FAULT_COVERAGE) || { echo "make: no rover fault coverage written ($(ROVER_FAULT_COVERAGE))"; exit 1; }
+	@if tail -n 1 $(ROVER_FAULT_COVERAGE) | grep -q '^every monitor and response fired at least once$$'; then \
+	  echo "make: rover fault coverage: every monitor and response of the rover's table fired in a test"; \
+	else echo "make: rover fault coverage incomplete:"; cat $(ROVER_FAULT_COVERAGE); exit 1; fi
 
 test-peers:
 	REGOLITH_BIN=$$($(SWIFT) build --show-bin-path)/regolith $(VENV)/bin/python -m pytest -q Tests/peers

@@ -5,6 +5,7 @@ public import Missions
 public import Sequencing
 public import Simulator
 import Devices
+import Foundation
 
 /// The rover's drive, flight software and simulator joined in one lockstep loop on in-process
 /// device links (``InProcessDeviceLinks/rover()``: rover IMU and power on byte links, wheels
@@ -54,6 +55,10 @@ public final class RoverMission {
         public var groundSilentFrom: Double?
         /// Seconds between log records.
         public var logInterval: Double = 1
+        /// The rover's fault table (YAML, docs/faults.md), loaded into the flight topology with
+        /// the system mode and the fault manager; nil: no fault protection.
+        /// ``RoverMission/repositoryFaultTable`` is the shipped one.
+        public var faultTable: String?
         /// The ground interface's framing and authentication (its link never opens here: the
         /// rover drive is commanded through the dispatcher by the harness).
         public var ground = GroundInterface.Configuration()
@@ -142,7 +147,7 @@ public final class RoverMission {
         for (device, link) in links.flight { flightLinks[device] = DeviceEndpoint.Link(link) }
         flight = try RoverFlightSoftware(
             links: flightLinks, configuration: .init(drive: drive, east: start.x, north: start.y, heading: start.heading),
-            ground: options.ground)
+            faults: try Self.loadFaultTable(options.faultTable), ground: options.ground)
         executive = flight.topology.lockstep()
         ground = GroundCommander(flight.topology)
         switch options.drive {
@@ -167,6 +172,23 @@ public final class RoverMission {
         physicsPerTick = max(1, Int((executive.period.seconds / rigConfiguration.world.dt).rounded()))
         log.reserveCapacity(Int(options.maxTime / options.logInterval) + 2)
         stopLog.reserveCapacity(64)
+    }
+
+    /// `Boards/rover-faults.yaml` in this repository.
+    public static var repositoryFaultTable: String {
+        (MissionSequences.repositoryDirectory as NSString).deletingLastPathComponent + "/Boards/rover-faults.yaml"
+    }
+
+    /// The table at `path` (nil: none). A structural error in the YAML stops the harness
+    /// (``LanderMission/FaultTableError``); names are checked against the topology when it is
+    /// built (binding).
+    static func loadFaultTable(_ path: String?) throws -> FaultTable? {
+        guard let path else { return nil }
+        let file = FaultTableFile(contentsOf: path)
+        guard file.structuralErrors.isEmpty else {
+            throw LanderMission.FaultTableError(file: path, messages: file.structuralErrors.map { "\($0)" })
+        }
+        return file.table
     }
 
     static func zone(_ k: Options.KeepOut) throws -> KeepOutZone {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import FlightCore
 import FlightHAL
 import Foundation
 import Ground
@@ -130,12 +131,14 @@ struct MissionCommand: ParsableCommand {
         }
         if timeScale != nil { throw MissionCLIError("--time-scale on Boards/sim.yaml applies to lander-descent; the rover takes it on a board with `simulator: process`") }
         options.scenario = try loadScenario(for: .rover)
+        options.faultTable = RoverMission.repositoryFaultTable
         let m = try RoverMission(options: options)
         let start = Date()
         if !quiet { MissionOutput.write("rover drive: Sequences/rover-drive.rseq, 50 m around two keep-out zones at 0.05 m/s (about 19 simulated minutes)\n") }
         m.run()
         let result = RoverReport(m, board: "\(loaded.name) (\(board))", wallSeconds: Date().timeIntervalSince(start))
         MissionOutput.write(result.text)
+        if let p = m.flight.faultProtection { MissionOutput.write(Self.faultLine(p)) }
         try writeReport(result.json())
         if let plots {
             do {
@@ -149,6 +152,16 @@ struct MissionCommand: ParsableCommand {
             }
         }
         if !result.completed { throw ExitCode(1) }
+    }
+
+    /// The fault table's verdict: the mode, and the monitors that tripped and responses that
+    /// fired (with counts).
+    static func faultLine(_ p: FaultProtection) -> String {
+        let a = p.faults.activity
+        let fired = a.monitors.filter { $0.trips > 0 }.map { "\($0.name) x\($0.trips)" }
+            + a.responses.filter { $0.firings > 0 }.map { "\($0.name) x\($0.firings)" }
+        return "  fault protection (Boards/rover-faults.yaml): mode \(p.modes.names[p.modes.current]), "
+            + (fired.isEmpty ? "nothing tripped\n" : "fired: \(fired.joined(separator: ", "))\n")
     }
 
     func landerDescent() throws {

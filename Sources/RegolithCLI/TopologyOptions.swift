@@ -21,9 +21,10 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
     case lander
 
     /// The rover's flight software (`RoverFlightSoftware`: wheel, IMU, hazard and power
-    /// drivers, the drive `drive` at 0x0C00, the sequencer `seq` at 0x0A00), Yutu-2-class, as
-    /// the mission harness builds it, on in-process device links; no ground interface. For
-    /// the dictionary (`dict export`, `seq check`); the mission harness runs the drive.
+    /// drivers, the drive `drive` at 0x0C00, the sequencer `seq` at 0x0A00, and the fault
+    /// protection of `Boards/rover-faults.yaml`: system mode, health, fault manager), Yutu-2-class,
+    /// as `regolith mission rover-drive` builds it, on in-process device links; no ground
+    /// interface. For the dictionary (`dict export`, `seq check`); the mission harness runs the drive.
     case rover
 
     /// Base id of the ground interface component in every topology.
@@ -56,6 +57,7 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
         case .rover:
             var options = RoverMission.Options()
             options.drive = .none
+            options.faultTable = RoverMission.repositoryFaultTable
             options.ground = ground
             return try RoverMission(options: options).flight.topology
         }

@@ -9,8 +9,15 @@ public import FlightCore
 /// Commands: `DRIVE_ARC radius distance timeout`, `DRIVE_TURN angle timeout` (degrees),
 /// `DRIVE_GOTO_WAYPOINT east north timeout`, `DRIVE_STOP`, `DRIVE_SET_KEEP_OUT_CIRCLE east
 /// north radius`, `DRIVE_SET_KEEP_OUT_BOX east1 north1 east2 north2`, `DRIVE_CLEAR_KEEP_OUT`,
-/// `DRIVE_HEARTBEAT`. Every command the drive receives counts as contact with the ground
-/// (for the COMM_LOSS stop).
+/// `DRIVE_HEARTBEAT`. Every command the drive receives from the ground or a sequence counts
+/// as contact with the ground (for the COMM_LOSS stop); one from the fault manager does not.
+///
+/// A safety stop is reported twice: `DriveStopped` (reason, wheel) and an event of its own
+/// with what tripped it (`TiltOverLimit`, `SlipOverLimit`, `MotorOverCurrent`,
+/// `WheelStalled`, `GroundContactLost`, `CommandTimedOut`, `CommLoss`, `SensorsInvalid`), so
+/// the fault table can watch each stop by its event. With ``modes`` (a fault table), the
+/// drive sets DRIVING while it moves and STANDBY when it completes or stops (never out of
+/// SAFE).
 public final class RoverDrive: Component {
     public enum Command: UInt32 {
         case arc = 0, turn, gotoWaypoint, stop, setKeepOutCircle, setKeepOutBox, clearKeepOut, heartbeat
@@ -21,6 +28,7 @@ public final class RoverDrive: Component {
     }
     public enum Event: UInt32 {
         case started = 0, completed, stopped, refused, hazardFound, keepOutAdded, keepOutCleared
+        case tiltOverLimit, slipOverLimit, motorOverCurrent, wheelStalled, groundContactLost, commandTimedOut, commLoss, sensorsInvalid
     }
     /// Why a command was refused (event `CommandRefused`).
     public enum Refusal: Int32, CaseIterable {
@@ -30,6 +38,12 @@ public final class RoverDrive: Component {
     public let name: String
     public var ports = ComponentPorts.unwired
     public private(set) var controller: DriveController
+    /// The system mode (with a fault table): DRIVING while the drive moves, STANDBY when
+    /// it is idle or stopped. Modes the component does not have are left alone.
+    public var modes: SystemMode? {
+        didSet { modeIndices = modes.map { ($0.index(of: "STANDBY"), $0.index(of: "DRIVING")) } }
+    }
+    private var modeIndices: (standby: Int?, driving: Int?)?
     private let wheelStatus: Subscription<WheelStatusSample>
     private let attitude: Subscription<RoverAttitudeSample>
     private let hazard: Subscription<HazardSample>
@@ -76,7 +90,7 @@ public final class RoverDrive: Component {
 
     public func handle(_ command: CommandInvocation) -> CommandResponse {
         let now = seconds(command.time)
-        lastGroundContact = now
+        if command.source != .faultManager { lastGroundContact = now }
         let a = command.arguments
         let drive: (DriveCommand, Double, Int32)?
         switch Command(rawValue: command.localOpcode) {
@@ -115,6 +129,7 @@ public final class RoverDrive: Component {
         }
         ports.log(Event.started, .enumeration(kind))
         lastState = controller.state
+        followMode()
         return .ok
     }
 
@@ -156,10 +171,12 @@ public final class RoverDrive: Component {
         if controller.state != lastState {
             if controller.state == .stopped {
                 ports.log(Event.stopped, .enumeration(Int32(controller.stopReason.rawValue)), .i32(Int32(controller.stopWheel)))
+                logSafetyStop(at: seconds(context.time))
             } else if controller.state == .idle {
                 ports.log(Event.completed, .f64(controller.navigation.east), .f64(controller.navigation.north))
             }
             lastState = controller.state
+            followMode()
         }
         if controller.hazardsSeen != lastHazards {
             lastHazards = controller.hazardsSeen
@@ -183,6 +200,35 @@ public final class RoverDrive: Component {
         ports.write(Channel.demandRight, .f64(d.right))
         ports.write(Channel.keepOutZones, .u32(UInt32(clamping: controller.keepOut.count)))
         ports.write(Channel.completed, .u32(UInt32(clamping: controller.completed)))
+    }
+}
+
+extension RoverDrive {
+    /// The stop's own event, with what tripped it. Hazard, keep-out and commanded stops have
+    /// none (they are the drive doing its job, reported by `DriveStopped` and `HazardFound`).
+    func logSafetyStop(at now: Double) {
+        let c = controller.configuration, wheel = controller.stopWheel
+        let current = (0..<6).contains(wheel) ? status.current[wheel] : 0
+        switch controller.stopReason {
+        case .tiltOverLimit:
+            ports.log(Event.tiltOverLimit, .f64(controller.navigation.tilt * 180 / .pi), .f64(c.tiltLimit * 180 / .pi))
+        case .slipOverLimit: ports.log(Event.slipOverLimit, .f64(controller.navigation.slip), .f64(c.slipLimit))
+        case .motorOverCurrent: ports.log(Event.motorOverCurrent, .i32(Int32(wheel)), .f64(current))
+        case .wheelStalled: ports.log(Event.wheelStalled, .i32(Int32(wheel)), .f64(current))
+        case .groundContactLost: ports.log(Event.groundContactLost, .i32(Int32(wheel)), .f64(current))
+        case .commandTimeout: ports.log(Event.commandTimedOut, .f64(controller.commandTimeout))
+        case .commLoss: ports.log(Event.commLoss, .f64(now - lastGroundContact))
+        case .sensorsInvalid: ports.log(Event.sensorsInvalid)
+        case .none, .commanded, .hazard, .keepOut: break
+        }
+    }
+
+    /// DRIVING while the drive moves, STANDBY when idle or stopped; nothing in SAFE (which
+    /// only EXIT_SAFE leaves).
+    func followMode() {
+        guard let m = modes, let i = modeIndices, !m.isSafe else { return }
+        let moving = controller.state == .turning || controller.state == .driving || controller.state == .assessing
+        if let target = moving ? i.driving : i.standby, target != m.current { _ = m.request(target, reason: .flightSoftware) }
     }
 }
 

@@ -56,10 +56,19 @@ public final class RoverFlightSoftware {
     public let sequencer: Sequencer
     /// Uplink and downlink over `groundLink` (fprime-gds's framing, docs/ground.md).
     public let groundInterface: GroundInterface
+    /// The system mode, health monitor and fault manager, when a fault table was given.
+    public let faultProtection: FaultProtection?
+    /// The rover's modes: STANDBY (parked: idle, or stopped and waiting for the ground),
+    /// DRIVING (the drive moving: turning, driving or assessing a step; set by the drive),
+    /// SAFE (by a fault response; only the hazardous EXIT_SAFE leaves it).
+    public static let modes = ["STANDBY", "DRIVING", "SAFE"]
 
+    /// `faults`: the rover's fault table (`Boards/rover-faults.yaml`, docs/faults.md); with it
+    /// the topology gets the system mode, health pings and the fault manager, in a `faults`
+    /// rate group at 10 Hz after the rover's own groups, and the table's command lock-outs.
     /// `groundLink`: the ground's byte link (TCP, serial); none: a link that never opens.
     public init(
-        links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Rover",
+        links: [String: DeviceEndpoint.Link], configuration c: Configuration, name: String = "Rover", faults: FaultTable? = nil,
         groundLink: (any ByteLink)? = nil, ground: GroundInterface.Configuration = .init()
     ) throws {
         var builder = TopologyBuilder(name: name, baseRate: c.baseRate, coreRate: 10)
@@ -74,6 +83,13 @@ public final class RoverFlightSoftware {
         builder.add(RateGroup("roverApps", drive), divisor: 1)
         builder.add(RateGroup("sequencer", sequencer), divisor: 1)
         groundInterface = try builder.addGroundInterface(link: groundLink, configuration: ground)
+        if let faults {
+            let modes = SystemMode(modes: Self.modes, initial: "STANDBY")
+            faultProtection = builder.addFaultProtection(modes: modes, table: faults, divisor: 10, offset: 5)
+            drive.modes = modes
+        } else {
+            faultProtection = nil
+        }
         topology = try builder.build()
         topology.constants = ground.dataLink.dictionaryConstants
         sequencer.attach(to: topology)
