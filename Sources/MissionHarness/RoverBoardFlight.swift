@@ -107,7 +107,8 @@ public final class RoverBoardFlight {
             var endpointLinks: [String: DeviceEndpoint.Link] = [:]
             for (device, link) in links.links { endpointLinks[device] = DeviceEndpoint.Link(link) }
             flight = try RoverFlightSoftware(
-                links: endpointLinks, configuration: RoverMission.flightConfiguration(options: options), ground: options.ground)
+                links: endpointLinks, configuration: RoverMission.flightConfiguration(options: options),
+                faults: try RoverMission.loadFaultTable(options.faultTable), ground: options.ground)
             ground = GroundCommander(flight.topology)
             try RoverMission.installDriveSequence(flight, ground: ground, options: options)
         } catch {

@@ -132,31 +132,16 @@ public final class RoverMission {
         rig = RoverRig(rigConfiguration, links: links.simulator)
         if let scenario = options.scenario { rig.run(scenario) }
 
-        let v = rigConfiguration.world.vehicle
-        var drive = DriveController.Configuration(geometry: .init(
-            wheelRadius: v.wheelRadius, trackWidth: v.trackWidth, skidFactor: v.skidFactor,
-            ticksPerRevolution: v.ticksPerRevolution, referenceHeight: RoverGeometry.yutu2.referenceHeight))
-        drive.mass = v.mass
-        drive.rollingResistance = v.rollingResistance
-        drive.torquePerAmp = v.torquePerAmp
-        drive.noLoadCurrent = v.idleCurrent
-        drive.gravity = Moon.surfaceGravity
-        drive.commLossTimeout = options.commLossTimeout
-        let start = rigConfiguration.world.start
         var flightLinks: [String: DeviceEndpoint.Link] = [:]
         for (device, link) in links.flight { flightLinks[device] = DeviceEndpoint.Link(link) }
         flight = try RoverFlightSoftware(
-            links: flightLinks, configuration: .init(drive: drive, east: start.x, north: start.y, heading: start.heading),
+            links: flightLinks, configuration: Self.flightConfiguration(options: options),
             faults: try Self.loadFaultTable(options.faultTable), ground: options.ground)
         executive = flight.topology.lockstep()
         ground = GroundCommander(flight.topology)
         switch options.drive {
         case .sequence:
-            let compiled = try MissionSequences.compile(
-                "rover-drive.rseq", in: options.sequencesDirectory, dictionary: SequenceDictionary(ground.dictionary))
-            if case .failure(let e) = flight.sequencer.install(compiled.bytes) {
-                throw MissionSequences.LoadError(file: "rover-drive.rseq", messages: ["refused by the rover's sequencer: \(e)"])
-            }
+            let compiled = try Self.installDriveSequence(flight, ground: ground, options: options)
             driveSequence = compiled
             goal = Self.routeGoal
             zones = try Self.routeKeepOut.map(Self.zone)

@@ -59,7 +59,7 @@ struct MissionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A scenario file: faults injected during the run (docs/scenarios.md).", valueName: "file"))
     var scenario: String?
 
-    @Option(help: ArgumentHelp("The lander's fault table (docs/faults.md), loaded into the flight software with its modes and lock-outs (default: the repository's Boards/lander-faults.yaml); `none`: no fault protection.", valueName: "file"))
+    @Option(help: ArgumentHelp("The mission's fault table (docs/faults.md), loaded into the flight software with its modes and lock-outs (default: the repository's Boards/lander-faults.yaml or Boards/rover-faults.yaml); `none`: no fault protection.", valueName: "file"))
     var faultTable: String?
 
     @Option(help: ArgumentHelp("Also write the final report as JSON to this file (keys in docs/cli.md).", valueName: "file.json"))
@@ -126,12 +126,12 @@ struct MissionCommand: ParsableCommand {
         try Self.checkDevices(loaded, needs: RoverFlightSoftware.devices, mission: mission.rawValue)
         var options = RoverMission.Options()
         options.seed = seed
+        options.faultTable = faultTable == "none" ? nil : (faultTable ?? RoverMission.repositoryFaultTable)
         if let why = Self.notLockstep(loaded, devices: RoverFlightSoftware.devices) {
             return try roverOnBoard(loaded, options: options, why: why)
         }
         if timeScale != nil { throw MissionCLIError("--time-scale on Boards/sim.yaml applies to lander-descent; the rover takes it on a board with `simulator: process`") }
         options.scenario = try loadScenario(for: .rover)
-        options.faultTable = RoverMission.repositoryFaultTable
         let m = try RoverMission(options: options)
         let start = Date()
         if !quiet { MissionOutput.write("rover drive: Sequences/rover-drive.rseq, 50 m around two keep-out zones at 0.05 m/s (about 19 simulated minutes)\n") }

@@ -52,6 +52,7 @@ public enum KnownTopology: String, CaseIterable, ExpressibleByArgument, Sendable
         case .lander:
             var options = LanderMission.Options()
             options.descent = .none
+            options.faultTable = LanderMission.repositoryFaultTable
             options.ground = ground
             return try LanderMission(options: options).flight.topology
         case .rover:
