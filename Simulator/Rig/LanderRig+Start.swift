@@ -7,11 +7,11 @@ extension LanderRig.Configuration {
     /// emulators' publication rates (engine telemetry 50 Hz, power 2 Hz).
     ///
     /// `terrain`, when given, replaces the generated one (its frame should be `.sphere(site)`).
-    /// The defaults are the Chang'e-3 descent's start (15 km, 1.69 km/s, ~545 km up-range:
+    /// The defaults are the Chang'e-3 descent's start (15 km, 1.69 km/s, ~577 km up-range:
     /// the missions' `LanderPlans.changEDownRange`).
     public static func descent(
         seed: UInt64, vehicle: LanderVehicle = .changE, site: LandingSite = .changE3, terrainSeed: UInt64 = 2013,
-        altitude: Double = 15_000, speed: Double = 1_692, upRange: Double = 545_515, terrain: Terrain? = nil
+        altitude: Double = 15_000, speed: Double = 1_692, upRange: Double = 577_215, terrain: Terrain? = nil
     ) -> Self {
         let terrain = terrain ?? Terrain(TerrainParameters(seed: terrainSeed), frame: .sphere(site))
         // The ground track: along the site's meridian, from the south, flying north.

@@ -65,7 +65,7 @@ extension Scenario {
         let trigger: Trigger
         switch (m.optional("at"), m.optional("when")) {
         case (let at?, nil): trigger = .at(seconds: try at.quantity(.seconds, in: 0...1e6))
-        case (nil, let when?): trigger = .when(try condition(when, vehicle: vehicle))
+        case (nil, let when?): trigger = try conditions(when, vehicle: vehicle)
         case (nil, nil): throw item.error("fault '\(kind)' needs 'at: <time>' or 'when: <condition>'")
         case (_?, _?): throw item.error("fault '\(kind)' has both 'at' and 'when'; give one")
         }
@@ -118,9 +118,17 @@ extension Scenario {
         return ScheduledFault(trigger: trigger, fault: fault, duration: duration, line: item.line)
     }
 
+    /// One condition, or several joined by `and` (all must hold at once).
+    static func conditions(_ value: YAMLValue, vehicle: Vehicle) throws(ConfigurationError) -> Trigger {
+        let clauses = try value.string().components(separatedBy: " and ")
+        if clauses.count == 1 { return .when(try condition(value, clauses[0], vehicle: vehicle)) }
+        var all: [Condition] = []
+        for clause in clauses { all.append(try condition(value, clause, vehicle: vehicle)) }
+        return .whenAll(all)
+    }
+
     /// `altitude < 5000 m`: a quantity, a comparison, a value with an optional unit.
-    static func condition(_ value: YAMLValue, vehicle: Vehicle) throws(ConfigurationError) -> Condition {
-        let text = try value.string()
+    static func condition(_ value: YAMLValue, _ text: String, vehicle: Vehicle) throws(ConfigurationError) -> Condition {
         let parts = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         let quantities: [Condition.Quantity] =
             vehicle == .lander ? [.altitude, .verticalSpeed, .horizontalSpeed, .propellantUsed] : [.distance, .east, .north]

@@ -44,11 +44,14 @@ public struct ScheduledFault: Hashable, Sendable {
 public enum Trigger: Hashable, Sendable, CustomStringConvertible {
     case at(seconds: Double)
     case when(Condition)
+    /// Every condition holds at once (`altitude < 50 m and horizontal-speed < 2 m/s`).
+    case whenAll([Condition])
 
     public var description: String {
         switch self {
         case .at(let t): return "at \(t) s"
         case .when(let c): return "when \(c)"
+        case .whenAll(let cs): return "when " + cs.map(\.description).joined(separator: " and ")
         }
     }
 }

@@ -40,6 +40,10 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    static func holds(_ c: Condition, on target: some FaultTarget) -> Bool {
+        target.trueValue(of: c.quantity).map { c.comparison.holds($0, c.value) } ?? false
+    }
+
     /// Starts and ends faults due at `time` (simulated seconds).
     public mutating func update(time: Double, target: some FaultTarget) {
         for i in scenario.faults.indices {
@@ -49,7 +53,8 @@ public struct ScenarioRunner: Sendable {
                 let fire: Bool
                 switch f.trigger {
                 case .at(let t): fire = time >= t
-                case .when(let c): fire = target.trueValue(of: c.quantity).map { c.comparison.holds($0, c.value) } ?? false
+                case .when(let c): fire = Self.holds(c, on: target)
+                case .whenAll(let cs): fire = cs.allSatisfy { Self.holds($0, on: target) }
                 }
                 guard fire else { continue }
                 target.apply(f.fault)

@@ -161,28 +161,34 @@ struct FailureScenarioTests {
         #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
     }
 
-    /// Chandrayaan-2 Vikram (2019): the engine gives 10 % more thrust than commanded. Guidance
-    /// absorbs it without saturating and lands inside the envelope.
-    @Test func chandrayaan2ThrustDispersionAbsorbedWithoutSaturation() throws {
-        let m = try mission("chandrayaan-2-thrust-dispersion")
+    /// Chandrayaan-2 Vikram (2019): the engine gives 10 % more (`chandrayaan-2-thrust-dispersion`)
+    /// or 10 % less (`-low`) thrust than commanded for the whole descent. ACCEPTANCE.md: guidance
+    /// absorbs +-10 % without saturating. It does so because the descent keeps a throttle
+    /// margin (nominal braking wants at most ~87 % of the maximum thrust, the terminal phases
+    /// stay 10 % clear of both ends of the range) and the controller divides its demand by the
+    /// thrust scale it estimates from the IMU (``ThrustScaleEstimator``): not one cycle leaves
+    /// the throttle range, in any phase, and the lander lands inside the envelope.
+    @Test(arguments: [("chandrayaan-2-thrust-dispersion", 1.10), ("chandrayaan-2-thrust-dispersion-low", 0.90)])
+    func chandrayaan2ThrustDispersionAbsorbedWithoutSaturation(scenario: String, factor: Double) throws {
+        let m = try mission(scenario)
         m.run()
         let o = m.outcome
-        try report(m, "chandrayaan-2")
-        // KNOWN ISSUE (found by this test): with +10 % thrust the lander lands inside the
-        // envelope, but guidance's thrust demand leaves the throttle range on ~1,500 cycles
-        // (descent.GuidanceSaturated; ~1,100 in BRAKING, ~430 in TERMINAL_DESCENT). The other
-        // descents saturate too (the coverage report shows guidanceSaturated in Beresheet,
-        // Hakuto-R and SLIM), so part of this is the baseline guidance, not the dispersion
-        // alone. ACCEPTANCE.md requires no saturation; the assertion
-        // stands, recorded as a known issue until guidance estimates the thrust scale.
-        // withKnownIssue fails the test if the saturations go away, so this note must go too.
-        withKnownIssue("Chandrayaan-2: guidance saturates under +10 % thrust dispersion") {
-            #expect(emissions(m, "descent.GuidanceSaturated") == 0, "saturated cycles by phase: \(m.flight.descent.controller.saturatedCycles)")
-        }
+        try report(m, scenario)
+        let controller = m.flight.descent.controller
+        #expect(emissions(m, "descent.GuidanceSaturated") == 0, "saturated cycles by phase: \(controller.saturatedCycles)")
+        #expect(controller.saturatedCycles.allSatisfy { $0 == 0 }, "saturated cycles by phase: \(controller.saturatedCycles)")
+        // The estimate found the dispersion: to 0.8 % (+10 %) and 1.2 % (-10 %) at the end of
+        // the run, after the terminal phases' quick throttle changes (the engine's lag and the
+        // pipeline's few ticks are modelled only approximately); to 0.05 % in the braking.
+        #expect(abs(controller.thrustScale.scale - factor) < 0.02, "thrust scale estimated \(controller.thrustScale.scale)")
         let t = try #require(o.touchdown)
         #expect(o.finalPhase == .landed)
         #expect(o.insideEnvelope, "touchdown v \(t.verticalSpeed) h \(t.horizontalSpeed) tilt \(t.tiltDegrees) deg")
-        // More thrust than commanded is not a deficit.
+        let pdi = try #require(m.ignitionTime)
+        #expect((700...800).contains(t.time - pdi), "PDI to touchdown \(t.time - pdi) s")
+        #expect((1_900...2_300).contains(o.deltaV), "delta-v \(o.deltaV) m/s")
+        // 10 % more or less than commanded is a dispersion, not a deficit (the driver's monitor
+        // trips under 80 % of the command).
         #expect(try faults(m).faults.trips(of: "thrustDeficit") == 0)
     }
 

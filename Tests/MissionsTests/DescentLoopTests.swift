@@ -12,6 +12,8 @@ struct DescentRun {
     var deltaV = 0.0
     var propellantUsed = 0.0
     var finalMass = 0.0
+    /// The largest thrust guidance wanted in each phase (N), before the scale and the range.
+    var peakWanted = [Double](repeating: 0, count: DescentPhase.allCases.count)
 
     static func pdi(altitude: Double, speed: Double, altitudeRate: Double, downRange: Double) -> (LanderState, SiteFrame) {
         let R = Moon.meanRadius
@@ -43,6 +45,8 @@ struct DescentRun {
             ? LanderSimulation(vehicle: vehicle, gravity: .moon, state: state, dt: dt, attitude: ThrustAttitude(thrustAxis: up0, limits: .lander))
             : LanderSimulation(vehicle: vehicle, gravity: .moon, state: state, dt: dt)
         var ignition: Double? = slewing ? nil : 0
+        // The dispersion is the engine's, after its throttle limits, as in the simulator.
+        sim.dynamics.thrustScale = thrustFactor
         controller.ignite(at: 0)
         var command = EngineCommand.off
         var step = 0
@@ -56,11 +60,15 @@ struct DescentRun {
                     time: sim.time, position: r, velocity: v, gravity: g, mass: s.mass, footHeight: foot,
                     legsInContact: 0, specificForce: s.thrust / s.mass))
                 let d = demand.direction
+                if demand.on, ignition != nil {
+                    let p = Int(controller.phase.rawValue)
+                    peakWanted[p] = max(peakWanted[p], controller.wantedThrust)
+                }
                 if ignition == nil {
                     let a = sim.attitude.thrustAxis
                     if a.x * d.x + a.y * d.y + a.z * d.z >= cos(10 * Double.pi / 180) { ignition = sim.time }
                 }
-                command = EngineCommand(engineOn: demand.on && ignition != nil, thrust: demand.thrust * thrustFactor, direction: Vector3(d.x, d.y, d.z))
+                command = EngineCommand(engineOn: demand.on && ignition != nil, thrust: demand.thrust, direction: Vector3(d.x, d.y, d.z))
                 let up = normalized(r)
                 log.append((sim.time - (ignition ?? 0), controller.phase, length(r) - Moon.meanRadius, dot(v, up), length(v)))
             }

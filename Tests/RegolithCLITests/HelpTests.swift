@@ -306,7 +306,7 @@ import Testing
             board's paths, CAN devices on the board's SocketCAN interface or on the simulated bus this process
             serves. Physics runs at its fixed step, paced to the wall clock; a status line is printed each
             second and a summary at the end (SIGINT or SIGTERM stop it cleanly). The lander starts at powered
-            descent initiation (15 km, 1,692 m/s, 545.5 km up-range of the Chang'e-3 site) with its engine off;
+            descent initiation (15 km, 1,692 m/s, 577.2 km up-range of the Chang'e-3 site) with its engine off;
             the rover is parked at the site.
 
             USAGE: regolith sim --board <board> [--mission <mission>] [--seed <seed>] [--scenario <scenario>] [--duration <duration>] [--quiet] [--time-scale <factor>] [--hold] [--stop-after-touchdown <seconds>]

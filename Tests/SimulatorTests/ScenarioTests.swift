@@ -25,12 +25,49 @@ struct ScenarioTests {
         ])
     }
 
+    /// `and` joins conditions that must all hold at once: the loss near 50 m in the vertical
+    /// descent, not over a peak in the approach at 39 m/s across.
+    @Test func conditionsJoinedByAndMustAllHold() throws {
+        let s = try Scenario.parse(
+            "scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure, when: altitude < 50 m and horizontal-speed < 2 m/s}\n",
+            file: "t.yaml")
+        #expect(s.faults[0].trigger == .whenAll([Condition(.altitude, .less, 50), Condition(.horizontalSpeed, .less, 2)]))
+        #expect(s.faults[0].trigger.description == "when altitude < 50.0 m and horizontal-speed < 2.0 m/s")
+        var runner = ScenarioRunner(s)
+        let world = Recorder()
+        world.altitude = 40
+        world.horizontal = 39  // low over a peak, fast: not yet
+        runner.update(time: 1, target: world)
+        #expect(world.applied.isEmpty)
+        world.altitude = 80
+        world.horizontal = 0.5  // slow, but high: not yet
+        runner.update(time: 2, target: world)
+        #expect(world.applied.isEmpty)
+        world.altitude = 49
+        runner.update(time: 3, target: world)
+        #expect(world.applied == [.engineFailure])
+        do {
+            _ = try Scenario.parse(
+                "scenario: t\nvehicle: lander\nfaults:\n  - {fault: engine-failure, when: altitude < 50 m and speed < 2 m/s}\n", file: "t.yaml")
+            Issue.record("accepted an unknown quantity after 'and'")
+        } catch {
+            #expect("\(error)".contains("condition 'speed < 2 m/s': unknown quantity 'speed' for the lander"), "\(error)")
+        }
+    }
+
     /// A world that records what the scenario did, with an altitude the test sets.
     final class Recorder: FaultTarget {
         var altitude = 10_000.0
+        var horizontal = 0.0
         var applied: [InjectedFault] = []
         var removed: [InjectedFault] = []
-        func trueValue(of quantity: Condition.Quantity) -> Double? { quantity == .altitude ? altitude : nil }
+        func trueValue(of quantity: Condition.Quantity) -> Double? {
+            switch quantity {
+            case .altitude: altitude
+            case .horizontalSpeed: horizontal
+            default: nil
+            }
+        }
         func apply(_ fault: InjectedFault) { applied.append(fault) }
         func remove(_ fault: InjectedFault) { removed.append(fault) }
     }

@@ -118,6 +118,12 @@ public struct DescentController: Sendable {
     public private(set) var saturatedCycles = [Int](repeating: 0, count: DescentPhase.allCases.count)
     /// When "landed" was declared and why it was accepted.
     public private(set) var landedAt: Double?
+    /// The thrust guidance wanted in the last cycle (N): before the thrust scale and the
+    /// throttle range.
+    public private(set) var wantedThrust = 0.0
+    /// The engine's thrust scale (actual over commanded), estimated from the IMU: the demand
+    /// is divided by it.
+    public private(set) var thrustScale = ThrustScaleEstimator()
 
     public init(plan: DescentPlan, site: SiteFrame, vehicle: Vehicle) {
         self.plan = plan
@@ -160,8 +166,11 @@ public struct DescentController: Sendable {
     /// One guidance cycle.
     public mutating func update(_ input: Inputs) -> EngineDemand {
         let r = site.position(input.position), v = site.vector(input.velocity), g = site.vector(input.gravity)
+        // Once per cycle (a phase change's second call at the same time is ignored).
+        thrustScale.update(time: input.time, measuredThrust: input.specificForce.map { $0 * input.mass })
         switch phase {
         case .standby, .aborted, .landed:
+            thrustScale.commanded(0)
             return .off
         case .braking, .approach:
             let guided = phase == .braking ? plan.braking : plan.approach
@@ -219,6 +228,7 @@ public struct DescentController: Sendable {
         case .terminalDescent:
             if input.footHeight <= plan.cutoffHeight {
                 enter(.freeFall, at: input.time)
+                thrustScale.commanded(0)
                 return .off
             }
             // Chang'e-3's second look: at the close-look height the beams' spots are about the
@@ -266,6 +276,7 @@ public struct DescentController: Sendable {
                 enter(.landed, at: input.time)
                 landedAt = input.time
             }
+            thrustScale.commanded(0)
             return .off
         }
     }
@@ -319,21 +330,41 @@ public struct DescentController: Sendable {
         return SIMD3(ax, ay, az)
     }
 
+    /// Dispersion the terminal phases keep clear of the throttle's ends (fraction of the
+    /// thrust): their vertical thrust acceleration is bounded so the demand stays inside
+    /// [min (1 + margin), max continuous (1 - margin)] of the engine as estimated.
+    static let terminalThrottleMargin = 0.1
+
     /// Thrust from a required thrust acceleration (site frame), with the throttle range and,
-    /// in the terminal phases, a tilt limit (the vertical part wins).
+    /// in the terminal phases, a tilt limit (the vertical part wins). The thrust wanted is
+    /// divided by the estimated thrust scale (``ThrustScaleEstimator``) to give the command,
+    /// and the command is what must fit the throttle range.
+    ///
+    /// In the terminal phases (`tiltLimit` given) the vertical thrust acceleration is also
+    /// bounded to the throttle range less ``terminalThrottleMargin``: the hold's velocity loop
+    /// is acceleration-limited, so a step in the commanded descent speed (0 to 3 m/s at the
+    /// start of TERMINAL_DESCENT) is reached in a few seconds rather than by asking the engine
+    /// for less than its 1,500 N floor.
     mutating func demand(acceleration a: SIMD3<Double>, mass: Double, tiltLimit: Double?) -> EngineDemand {
         var a = a
-        if let tiltLimit, a.x > 0 {
+        let scale = thrustScale.scale
+        if let tiltLimit, mass > 0 {
+            let lowest = vehicle.minThrust * scale * (1 + Self.terminalThrottleMargin) / mass
+            let highest = vehicle.maxContinuousThrust * scale * (1 - Self.terminalThrottleMargin) / mass
+            a.x = min(max(a.x, lowest), max(highest, lowest))
             let horizontal = SIMD2(a.y, a.z)
             let h = length2(horizontal), limit = a.x * tangent(tiltLimit)
             if h > limit { a.y *= limit / h; a.z *= limit / h }
         }
         let wanted = length(a) * mass
+        wantedThrust = wanted
+        let command = wanted / scale
         // Above the continuous range: full thrust (the demand is met or exceeded, and
         // guidance takes the excess out over the following cycles).
-        let thrust = wanted > vehicle.maxContinuousThrust ? vehicle.maxThrust : max(wanted, vehicle.minThrust)
-        let saturated = wanted > vehicle.maxThrust * 1.0001 || wanted < vehicle.minThrust * 0.9999
+        let thrust = command > vehicle.maxContinuousThrust ? vehicle.maxThrust : max(command, vehicle.minThrust)
+        let saturated = command > vehicle.maxThrust * 1.0001 || command < vehicle.minThrust * 0.9999
         if saturated { saturatedCycles[Int(phase.rawValue)] += 1 }
+        thrustScale.commanded(thrust)
         let direction = length(a) > 0 ? site.moonCentred(a / length(a)) : site.up
         return EngineDemand(on: true, thrust: thrust, direction: direction, saturated: saturated)
     }

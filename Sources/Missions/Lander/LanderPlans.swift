@@ -17,10 +17,10 @@ public enum LanderPlans {
     /// 15 km perilune with the throttle inside its range.
     public static let changE = DescentPlan(
         braking: .init(
-            target: .init(position: [2_727, 0, -5_130], velocity: [-36.02, 0, 151.09], acceleration: [0.2663, 0, -2.8692], downRangeJerk: -0.0000179),
-            endTimeToGo: 9.66, plannedDuration: 550),
+            target: .init(position: [2_393, 0, -7_033], velocity: [-43.38, 0, 132.10], acceleration: [0.6621, 0, -3.0474], downRangeJerk: -0.000400),
+            endTimeToGo: 20, plannedDuration: 550),
         approach: .init(
-            target: .init(position: [110, 0, -307.2], velocity: [-2.313, 0, 13.95], acceleration: [0.1232, 0, -0.7586], downRangeJerk: 0),
+            target: .init(position: [110, 0, -366.7], velocity: [-2.667, 0, 14.49], acceleration: [0.0624, 0, -0.8817], downRangeJerk: 0),
             endTimeToGo: 3, plannedDuration: 120))
-    public static let changEDownRange = 545_515.0
+    public static let changEDownRange = 577_215.0
 }

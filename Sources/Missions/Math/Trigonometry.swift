@@ -11,3 +11,4 @@
 @inline(__always) func tangent(_ x: Double) -> Double { tan(x) }
 @inline(__always) func arcTangent(_ x: Double) -> Double { atan(x) }
 @inline(__always) func arcCosine(_ x: Double) -> Double { acos(x) }
+@inline(__always) func exponential(_ x: Double) -> Double { exp(x) }
