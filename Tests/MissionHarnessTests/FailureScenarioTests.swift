@@ -85,7 +85,16 @@ struct FailureScenarioTests {
     /// is declared only when contact, IMU and altitude agree (not before the feet are down).
     @Test func hakutoRCraterRimLandsSafely() throws {
         let m = try mission("hakuto-r-crater-rim")
-        m.run()
+        // Navigation's reacquisitions when the step starts: the first lock of the altimeter
+        // high in the braking may be one (the ground there is not the site's level); none
+        // may come from the crater.
+        var reacquisitionsAtStep: Int?
+        m.run(pace: { _ in
+            if reacquisitionsAtStep == nil, m.rig.scenario?.transitions.isEmpty == false {
+                reacquisitionsAtStep = m.flight.navigator.navigation.reacquisitions
+            }
+            return true
+        })
         let o = m.outcome
         try report(m, "hakuto-r")
         let t = try #require(o.touchdown)
@@ -94,7 +103,8 @@ struct FailureScenarioTests {
         #expect(emissions(m, "navigation.AltimeterRejected") >= 1)
         // Into the crater and out of it: two terrain steps, and the estimate never jumped.
         #expect(emissions(m, "navigation.AltimeterTerrainStep") == 2)
-        #expect(emissions(m, "navigation.AltimeterReacquired") == 0)
+        let atStep = try #require(reacquisitionsAtStep, "the altitude step never started")
+        #expect(m.flight.navigator.navigation.reacquisitions == atStep, "reacquired over the crater")
         #expect(m.flight.navigator.navigation.terrainOffset == 0, "the offset relaxed away before the hover")
         let f = try faults(m).faults
         #expect(f.trips(of: "terrainStep") == 2)
