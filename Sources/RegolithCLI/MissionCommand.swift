@@ -19,10 +19,11 @@ struct MissionCommand: ParsableCommand {
             On a board whose devices are all `sim` (Boards/sim.yaml) the simulator runs in this process, \
             stepped in lockstep with the flight software: as fast as the machine allows, or paced to the \
             wall clock with --time-scale (and always when there is a --ground link). On a board with \
-            `simulator: process` (Boards/sim-pty.yaml, Boards/sim-vcan.yaml) the lander's flight software \
-            runs alone under the real-time executive on the board's links, against `regolith sim --hold \
-            --time-scale F` started first with the same board and factor; the simulator reports the \
-            touchdown's truth. While the mission runs a live line shows the phase, altitude, vertical and \
+            `simulator: process` (Boards/sim-pty.yaml, Boards/sim-vcan.yaml) the flight software runs \
+            alone under the real-time executive on the board's links, against `regolith sim --hold \
+            --time-scale F` (with --mission rover for the rover) started first with the same board and \
+            factor; the simulator reports the truth. Each mission flies with its fault table \
+            (Boards/lander-faults.yaml, Boards/rover-faults.yaml; --fault-table) and reports what it did. While the mission runs a live line shows the phase, altitude, vertical and \
             horizontal speed and propellant used (on a terminal, rewritten in place). The final report \
             checks the touchdown against ACCEPTANCE.md's envelope (vertical <= 3.05 m/s, horizontal <= 1.22 \
             m/s, tilt <= 6 deg, angular rate < 2 deg/s, slope <= 12 deg) and the nominal descent's figures \
@@ -32,7 +33,8 @@ struct MissionCommand: ParsableCommand {
             board, link or scenario refused). --ground connects the flight software's ground interface \
             (fprime-gds, `regolith ground`); with --wait-for-ground the descent waits for the ground's \
             seq.SEQ_RUN lander_descent. The rover drive flies Sequences/rover-drive.rseq (50 m around two \
-            keep-out zones) and exits 0 when it reaches the goal without entering a zone or exceeding 200 m/h.
+            keep-out zones) and exits 0 when it reaches the goal without entering a zone or exceeding 200 m/h \
+            (on a separate simulator: when the flight software completed the route with no stop).
             """)
 
     enum Mission: String, ExpressibleByArgument, CaseIterable {

@@ -77,6 +77,21 @@ struct FailureScenarioTests {
         #expect(m.flight.topology.dispatcher.gate != nil)
     }
 
+    /// The nominal descent with the table: no alarm. Only navigation's own notices may fire
+    /// (a rejected or reacquired altimeter range, a terrain step), which the ground sees as
+    /// information; an alarm in every nominal descent would teach the crew to ignore it.
+    @Test func theNominalDescentRaisesNoAlarm() throws {
+        let m = try mission(nil)
+        m.run()
+        try report(m, "nominal")
+        let o = m.outcome
+        #expect(o.finalPhase == .landed && o.insideEnvelope)
+        let notices: Set = ["altimeterRejected", "altimeterReacquired", "terrainStep"]
+        let tripped = try faults(m).faults.activity.monitors.filter { $0.trips > 0 }.map(\.name)
+        #expect(tripped.allSatisfy { notices.contains($0) }, "tripped in a nominal descent: \(tripped)")
+        #expect(try mode(m) == "LANDED")
+    }
+
     /// Hakuto-R M1 (2023): over a crater rim the altimeter's ranges jump 3 km for 20 s.
     /// Rejection must not latch: navigation uses the altimeter again, and because the ranges
     /// jumped between two samples 50 ms apart it takes the jump as the ground falling away

@@ -37,10 +37,19 @@ public final class LanderNavigator: Component {
     private var commandedAxis = SIMD3<Double>(0, 0, 1)
     private var specificForce = Double.nan
     private var bodyRate = 0.0
-    /// The altimeter/velocimeter is used only while the body turns slower than this (rad/s):
-    /// a beam measured 50 ms before the tick, during a 10 deg/s slew at orbital speed, is
-    /// pointed wrong by half a degree, which is 15 m/s of velocity (seen in the closed loop).
+    /// The velocimeter is used only while the body turns slower than this (rad/s), or than
+    /// what keeps the skew's velocity error under 0.1 m/s at the present speed, whichever is
+    /// more: a beam measured 50 ms before the tick, during a 10 deg/s slew at orbital speed,
+    /// is pointed wrong by half a degree, which is 15 m/s of velocity (seen in the closed
+    /// loop); at the terminal descent's few m/s the same skew is millimetres per second.
     public var beamRateLimit = 1.0 * Double.pi / 180
+    /// The altimeter's ranges are used while the body turns slower than this (rad/s): half a
+    /// degree of pointing error moves a 20 deg beam's height by 0.3 % of the range, inside
+    /// the gate at any height. Tying them to the velocimeter's 1 deg/s left the terminal
+    /// descent's small attitude corrections without the altimeter for most samples, and
+    /// navigation ~9 m high at the close look over a slope (seed 4): the lander held its
+    /// "12 m" close look 2 m above the ground.
+    public var altimeterRateLimit = 10.0 * Double.pi / 180
     /// The velocimeter is used below this speed (m/s): Doppler velocimeters lock at
     /// approach speeds, and the time skew above grows with speed.
     public var velocimeterMaxSpeed = 400.0
@@ -193,7 +202,7 @@ public final class LanderNavigator: Component {
             ranges = (r(0), r(1), r(2), r(3))
             rates = (v(0), v(1), v(2), v(3))
             let rangeList = CollectionOfFour(ranges)
-            guard bodyRate <= beamRateLimit else {
+            guard bodyRate <= altimeterRateLimit else {
                 altimeterUsed = false
                 continue
             }
@@ -211,7 +220,8 @@ public final class LanderNavigator: Component {
                 ports.log(Event.terrainStep, .f64(step), .f64(navigation.terrainOffset))
             case .noData: altimeterUsed = false
             }
-            if Missions.length(navigation.velocity) <= velocimeterMaxSpeed {
+            let speed = Missions.length(navigation.velocity)
+            if speed <= velocimeterMaxSpeed, bodyRate <= max(beamRateLimit, 0.1 / (max(speed, 1) * 0.05)) {
                 _ = navigation.correctVelocity(rangeRates: CollectionOfFour(rates))
             }
             groundSlope = GroundSlope.estimate(
