@@ -163,7 +163,7 @@ public final class Scheduler: Component {
             if measuresExecutionTime {
                 let dt: UInt64
                 if let model = costModel {
-                    dt = runUnitsModelled(e, context: ctx, model: model)
+                    dt = runUnits(e, context: ctx, model: model)
                 } else {
                     let clock = executionClock
                     let t0 = clock.monotonicNanoseconds()
@@ -205,33 +205,17 @@ public final class Scheduler: Component {
         }
     }
 
-    /// Runs a group, then its tiers that are not shed, recording each unit's run serial.
-    @inline(__always)
-    private func runUnits(_ e: Entry, context: TickContext) {
-        e.group.run(context)
-        runSerial &+= 1
-        runSerials[e.firstUnit] = runSerial
+    /// Runs a group, then its tiers that are not shed, recording each unit's run serial;
+    /// with a cost model, returns the modelled cost of the units that ran (ns), else 0.
+    @inline(__always) @discardableResult
+    private func runUnits(_ e: Entry, context: TickContext, model: (any ExecutionCostModel)? = nil) -> UInt64 {
+        var cost: Int64 = 0
         let active = e.tiers.count - e.shedLevel
-        var t = 0
+        var t = -1  // -1: the group itself, then its active tiers
         while t < active {
-            e.tiers[t].run(context)
-            runSerial &+= 1
-            runSerials[e.firstUnit + 1 + t] = runSerial
-            t += 1
-        }
-    }
-
-    /// ``runUnits(_:context:)``, returning the modelled cost of the units that ran (ns).
-    private func runUnitsModelled(_ e: Entry, context: TickContext, model: any ExecutionCostModel) -> UInt64 {
-        var cost = max(0, model.cost(ofUnit: e.group.name, context: context).nanoseconds)
-        e.group.run(context)
-        runSerial &+= 1
-        runSerials[e.firstUnit] = runSerial
-        let active = e.tiers.count - e.shedLevel
-        var t = 0
-        while t < active {
-            cost &+= max(0, model.cost(ofUnit: e.tiers[t].name, context: context).nanoseconds)
-            e.tiers[t].run(context)
+            let unit = t < 0 ? e.group : e.tiers[t]
+            if let model { cost &+= max(0, model.cost(ofUnit: unit.name, context: context).nanoseconds) }
+            unit.run(context)
             runSerial &+= 1
             runSerials[e.firstUnit + 1 + t] = runSerial
             t += 1
