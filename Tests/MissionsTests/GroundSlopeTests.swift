@@ -41,3 +41,20 @@ struct GroundSlopeTests {
         #expect(GroundSlope.estimate(ranges: [100, nil, nil, 120], beams: Self.beams, attitude: .identity, up: [0, 0, 1]) == nil)
     }
 }
+
+extension GroundSlopeTests {
+    @Test(arguments: [5.0, 15])
+    func theDownhillDirectionIsAgainstTheRise(degrees: Double) throws {
+        // The plane rises towards +x: downhill is -x, horizontal, unit length.
+        let plane = try #require(GroundSlope.plane(
+            ranges: Self.ranges(height: 20, slope: degrees * Double.pi / 180), beams: Self.beams, attitude: .identity, up: [0, 0, 1]))
+        #expect(abs(plane.slope - degrees * Double.pi / 180) < 1e-9)
+        #expect(abs(plane.downhill.x + 1) < 1e-9)
+        #expect(abs(plane.downhill.y) < 1e-9 && abs(plane.downhill.z) < 1e-9)
+    }
+
+    @Test func levelGroundHasNoDownhill() throws {
+        let plane = try #require(GroundSlope.plane(ranges: Self.ranges(height: 20, slope: 0), beams: Self.beams, attitude: .identity, up: [0, 0, 1]))
+        #expect(plane.downhill == .zero)
+    }
+}

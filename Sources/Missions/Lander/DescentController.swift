@@ -75,6 +75,9 @@ public struct DescentController: Sendable {
         public var footHeight: Double
         /// Slope of the ground under the lander from the altimeter beams (rad), when known.
         public var groundSlope: Double?
+        /// Which way that ground falls: a horizontal unit vector (Moon-centred inertial), zero
+        /// on level ground; nil when unknown.
+        public var groundDownhill: SIMD3<Double>?
         /// Leg contact switches: how many of the legs report contact.
         public var legsInContact: Int
         /// IMU: magnitude of the measured specific force (m/s^2), nil when the IMU is not valid.
@@ -86,8 +89,8 @@ public struct DescentController: Sendable {
 
         public init(
             time: Double, position: SIMD3<Double>, velocity: SIMD3<Double>, gravity: SIMD3<Double>, mass: Double,
-            footHeight: Double, groundSlope: Double? = nil, legsInContact: Int = 0, specificForce: Double? = nil,
-            thrustScale: Double = 1
+            footHeight: Double, groundSlope: Double? = nil, groundDownhill: SIMD3<Double>? = nil, legsInContact: Int = 0,
+            specificForce: Double? = nil, thrustScale: Double = 1
         ) {
             self.time = time
             self.position = position
@@ -96,6 +99,7 @@ public struct DescentController: Sendable {
             self.mass = mass
             self.footHeight = footHeight
             self.groundSlope = groundSlope
+            self.groundDownhill = groundDownhill
             self.legsInContact = legsInContact
             self.specificForce = specificForce
             self.thrustScale = thrustScale
@@ -112,8 +116,12 @@ public struct DescentController: Sendable {
     /// Hover: where the lander holds (site frame cross and down-range) and the moves made.
     public private(set) var hoverTarget = SIMD2<Double>(0, 0)
     public private(set) var lateralMoves = 0
-    /// The close look: since when, and the moves made there (-1 once finished).
-    private var closeLook: (since: Double, moves: Int)?
+    /// The close look is sliding the lander downhill now.
+    public var isSliding: Bool { slide != nil }
+    /// The close look's slide downhill, while one is under way: since when, at what foot
+    /// height it holds, and the slide time used by the slides before it (s).
+    private var slide: (since: Double, height: Double)?
+    private var slideTimeUsed = 0.0
     /// Cycles whose demand was clipped to the throttle range, per phase.
     public private(set) var saturatedCycles = [Int](repeating: 0, count: DescentPhase.allCases.count)
     /// When "landed" was declared and why it was accepted.
@@ -153,7 +161,7 @@ public struct DescentController: Sendable {
         if phase != .safeLanding {
             enter(.safeLanding, at: time)
             timeToGo = 0
-            closeLook = nil
+            slide = nil
         }
         return true
     }
@@ -231,26 +239,10 @@ public struct DescentController: Sendable {
                 thrustScale.commanded(0)
                 return .off
             }
-            // Chang'e-3's second look: at the close-look height the beams' spots are about the
-            // lander's footprint apart, so the slope they see is the slope the legs will meet.
-            // Hold there, judge it, and move a few metres aside when it is too steep.
-            if input.footHeight <= plan.closeLookHeight, closeLook == nil { closeLook = (input.time, 0) }
-            if let look = closeLook, look.moves >= 0 {
-                let held = input.time - look.since
-                if held >= plan.closeLookTime {
-                    if (input.groundSlope ?? 0) > plan.maxSlope, look.moves < plan.maxCloseLookMoves {
-                        hoverTarget = SIMD2(r.y, r.z) + SIMD2(0, plan.closeLookMove)
-                        closeLook = (input.time, look.moves + 1)
-                        lateralMoves += 1
-                    } else {
-                        closeLook = (look.since, -1)  // done: descend
-                    }
-                }
-                if let l = closeLook, l.moves >= 0 {
-                    let heightError = plan.closeLookHeight - input.footHeight
-                    let a = hold(r: r, v: v, verticalSpeed: max(-1, min(1, 0.3 * heightError)), chase: 1)
-                    return demand(acceleration: a - g, mass: input.mass, tiltLimit: plan.maxTerminalTilt)
-                }
+            // Chang'e-3's close look: watch the slope as the beams' spots close in on the
+            // footprint; slide downhill while it is too steep.
+            if let a = closeLook(r: r, v: v, input: input) {
+                return demand(acceleration: a - g, mass: input.mass, tiltLimit: plan.maxTerminalTilt)
             }
             let speed = input.footHeight > plan.slowHeight
                 ? min(plan.descentSpeed, max(plan.finalSpeed, 0.1 * (input.footHeight - plan.slowHeight) + plan.finalSpeed))
@@ -315,6 +307,46 @@ public struct DescentController: Sendable {
 
     /// Horizontal acceleration the hold plans its stops with (m/s^2).
     static let holdAcceleration = 0.4
+
+    /// Chang'e-3's close look, as a slide: between `plan.closeLookHeight` and
+    /// `plan.commitHeight` the beams' spots close in from about twice the footprint to the
+    /// footprint itself, so the slope they see comes to be the slope the legs will meet.
+    /// Whenever it is over the limit the lander stops descending and slides downhill (off a
+    /// crater's wall towards its floor, off a mound's flank) until the slope reads under the
+    /// limit by the hysteresis, then stops over that ground and goes on down. Returns the
+    /// acceleration wanted while sliding, nil otherwise (descend).
+    mutating func closeLook(r: SIMD3<Double>, v: SIMD3<Double>, input: Inputs) -> SIMD3<Double>? {
+        let slope = input.groundSlope
+        if let s = slide {
+            let used = slideTimeUsed + (input.time - s.since)
+            let clear = slope.map { $0 <= plan.maxSlope - plan.slideHysteresis } ?? true
+            if clear || used >= plan.maxSlideTime || input.footHeight <= plan.commitHeight {
+                slideTimeUsed = used
+                slide = nil
+                // Stop over this ground: where the lander can, not back where the slide began.
+                let vh = SIMD2(v.y, v.z)
+                hoverTarget = SIMD2(r.y, r.z) + vh * (length2(vh) / (2 * Self.holdAcceleration))
+                return nil
+            }
+        } else {
+            guard let slope, slope > plan.maxSlope, input.footHeight <= plan.closeLookHeight,
+                  input.footHeight > plan.commitHeight, slideTimeUsed < plan.maxSlideTime else { return nil }
+            slide = (input.time, input.footHeight)
+            lateralMoves += 1
+        }
+        guard let s = slide else { return nil }
+        // Downhill as the beams see it now; down-range (the way the lander came, already seen
+        // from the hover) when the plane gives no direction.
+        var way = SIMD2<Double>(0, 1)
+        if let d = input.groundDownhill {
+            let local = site.vector(d)
+            let h = SIMD2(local.y, local.z)
+            if length2(h) > 0.5 { way = h / length2(h) }
+        }
+        let wanted = way * plan.slideSpeed
+        let ax = 0.8 * (max(-1, min(1, 0.3 * (s.height - input.footHeight))) - v.x)
+        return SIMD3(ax, 0.25 * (wanted.x - v.y), 0.25 * (wanted.y - v.z))
+    }
 
     /// Position and velocity hold in the site frame with a commanded vertical speed. Gains
     /// are low enough for the thrust axis's slew limits (10 deg/s, 5 deg/s^2 on the lander):

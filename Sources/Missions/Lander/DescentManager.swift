@@ -29,7 +29,7 @@ public final class DescentManager: Component {
     }
     public enum Event: UInt32 {
         case phaseChanged = 0, armingCheckFailed, armingPassed, aborted, burnRefused, burnStarted, burnEnded, landed, saturated
-        case safeLandingStarted, safeLandingRefused
+        case safeLandingStarted, safeLandingRefused, hazardMove
     }
     public enum Parameter: UInt32 { case ignitionPointing = 0 }
 
@@ -144,6 +144,7 @@ public final class DescentManager: Component {
                 EventDefinition(Event.landed.rawValue, "Landed", .activityHigh, arguments: [.init("legs", .u8)], format: "Landed: {} legs in contact, IMU and altitude agree"),
                 EventDefinition(Event.safeLandingStarted.rawValue, "SafeLandingStarted", .warningHigh, arguments: [.init("altitude", .f64, units: "m"), .init("thrustScale", .f64)], format: "Thrust-limited safe landing from {} m: the engine gives {} of the commanded thrust; hazard moves dropped"),
                 EventDefinition(Event.safeLandingRefused.rawValue, "SafeLandingRefused", .warningHigh, arguments: [.init("phase", phase)], format: "Safe landing refused in {}: only from APPROACH, HOVER or TERMINAL_DESCENT"),
+                EventDefinition(Event.hazardMove.rawValue, "HazardMove", .activityLow, arguments: [.init("phase", phase), .init("altitude", .f64, units: "m"), .init("slope", .f64, units: "deg")], format: "Hazard move in {} at {} m: the beams see a {} deg slope under the lander", throttle: EventThrottle(count: 10, window: .seconds(60))),
                 EventDefinition(Event.saturated.rawValue, "GuidanceSaturated", .warningLow, arguments: [.init("demand", .f64, units: "N")], format: "Thrust demand {} N outside the throttle range", throttle: EventThrottle(count: 5, window: .seconds(60))),
             ],
             parameters: [
@@ -249,8 +250,13 @@ public final class DescentManager: Component {
             let inputs = DescentController.Inputs(
                 time: now, position: position, velocity: nav.velocity, gravity: g, mass: nav.mass,
                 footHeight: nav.altitude - legHeight, groundSlope: nav.groundSlope.isFinite ? nav.groundSlope : nil,
+                groundDownhill: nav.groundSlope.isFinite ? nav.groundDownhill : nil,
                 legsInContact: contacts, specificForce: nav.specificForce.isFinite ? nav.specificForce : nil, thrustScale: thrustScale)
+            let movesBefore = controller.lateralMoves
             let demand = controller.update(inputs)
+            if controller.lateralMoves > movesBefore {
+                ports.log(Event.hazardMove, .enumeration(Int32(controller.phase.rawValue)), .f64(nav.altitude), .f64(nav.groundSlope * 180 / Double.pi))
+            }
             if demand.on {
                 attitudeDemand.publish(AttitudeDemand(axis: demand.direction))
                 // Hold ignition until the thrust axis (navigation's attitude; the attitude unit's

@@ -30,13 +30,16 @@ public struct DescentPlan: Hashable, Sendable {
     /// on the best spot seen.
     public var lateralMove: Double
     public var maxLateralMoves: Int
-    /// The close look (Chang'e-3's obstacle avoidance before the final descent): its foot
-    /// height (m), how long to hold there before judging (s), how far one move goes (m) and
-    /// how many moves at most.
+    /// The close look (Chang'e-3's obstacle avoidance before the final descent): from the
+    /// foot height `closeLookHeight` down to `commitHeight` (m) the slope under the lander is
+    /// watched; while it is over `maxSlope` the lander stops descending and slides downhill
+    /// at `slideSpeed` (m/s) until it reads `slideHysteresis` (rad) under the limit, for
+    /// `maxSlideTime` (s) in all at most.
     public var closeLookHeight: Double
-    public var closeLookTime: Double
-    public var closeLookMove: Double
-    public var maxCloseLookMoves: Int
+    public var commitHeight: Double
+    public var slideSpeed: Double
+    public var slideHysteresis: Double
+    public var maxSlideTime: Double
     /// Vertical descent: speed from the hover down to `slowHeight`, then `finalSpeed` (m/s).
     public var descentSpeed: Double
     public var slowHeight: Double
@@ -52,7 +55,8 @@ public struct DescentPlan: Hashable, Sendable {
     public init(
         braking: GuidedPhase, approach: GuidedPhase, hoverHeight: Double = 100, hoverAssessment: Double = 8, maxHoverTime: Double = 25,
         maxSlope: Double = 8 * Double.pi / 180, lateralMove: Double = 15, maxLateralMoves: Int = 2,
-        closeLookHeight: Double = 12, closeLookTime: Double = 2.5, closeLookMove: Double = 5, maxCloseLookMoves: Int = 3,
+        closeLookHeight: Double = 12, commitHeight: Double = 5, slideSpeed: Double = 0.7,
+        slideHysteresis: Double = 1 * Double.pi / 180, maxSlideTime: Double = 25,
         descentSpeed: Double = 3, slowHeight: Double = 20, finalSpeed: Double = 0.7, cutoffHeight: Double = 1.5,
         maxTerminalTilt: Double = 20 * Double.pi / 180, safeLandingTilt: Double = 10 * Double.pi / 180
     ) {
@@ -65,9 +69,10 @@ public struct DescentPlan: Hashable, Sendable {
         self.lateralMove = lateralMove
         self.maxLateralMoves = maxLateralMoves
         self.closeLookHeight = closeLookHeight
-        self.closeLookTime = closeLookTime
-        self.closeLookMove = closeLookMove
-        self.maxCloseLookMoves = maxCloseLookMoves
+        self.commitHeight = commitHeight
+        self.slideSpeed = slideSpeed
+        self.slideHysteresis = slideHysteresis
+        self.maxSlideTime = maxSlideTime
         self.descentSpeed = descentSpeed
         self.slowHeight = slowHeight
         self.finalSpeed = finalSpeed

@@ -12,6 +12,14 @@ public enum GroundSlope {
     /// - Returns: the slope in radians, or nil with fewer than three usable beams or points
     ///   too close to a line.
     public static func estimate(ranges: some Collection<Double?>, beams: [SIMD3<Double>], attitude: Quaternion, up: SIMD3<Double>) -> Double? {
+        plane(ranges: ranges, beams: beams, attitude: attitude, up: up)?.slope
+    }
+
+    /// The slope (rad) and the downhill direction: a horizontal unit vector in the reference
+    /// frame (zero on level ground). Nil as for ``estimate(ranges:beams:attitude:up:)``.
+    public static func plane(
+        ranges: some Collection<Double?>, beams: [SIMD3<Double>], attitude: Quaternion, up: SIMD3<Double>
+    ) -> (slope: Double, downhill: SIMD3<Double>)? {
         // Ground points relative to the lander, in a local frame (e1, e2 horizontal, up).
         let e1 = normalized(abs(up.x) < 0.9 ? cross(up, [1, 0, 0]) : cross(up, [0, 1, 0]))
         let e2 = cross(up, e1)
@@ -46,6 +54,9 @@ public enum GroundSlope {
         let c0 = SIMD3(rows.0.x, rows.1.x, rows.2.x), c1 = SIMD3(rows.0.y, rows.1.y, rows.2.y), c2 = SIMD3(rows.0.z, rows.1.z, rows.2.z)
         let a = dot(rhs, cross(c1, c2)) / det
         let b = dot(c0, cross(rhs, c2)) / det
-        return arcTangent((a * a + b * b).squareRoot())
+        // z rises along (a, b): downhill is the opposite way.
+        let gradient = (a * a + b * b).squareRoot()
+        let downhill = gradient > 1e-6 ? -(a * e1 + b * e2) / gradient : SIMD3<Double>.zero
+        return (arcTangent(gradient), downhill)
     }
 }

@@ -54,6 +54,7 @@ public final class LanderNavigator: Component {
     /// approach speeds, and the time skew above grows with speed.
     public var velocimeterMaxSpeed = 400.0
     private var groundSlope = Double.nan
+    private var groundDownhill = SIMD3<Double>()
     private var altimeterUsed = false
     private var imuTimeout = FlightDuration.milliseconds(100)
     private var exhaustVelocity: Double
@@ -224,8 +225,10 @@ public final class LanderNavigator: Component {
             if speed <= velocimeterMaxSpeed, bodyRate <= max(beamRateLimit, 0.1 / (max(speed, 1) * 0.05)) {
                 _ = navigation.correctVelocity(rangeRates: CollectionOfFour(rates))
             }
-            groundSlope = GroundSlope.estimate(
-                ranges: rangeList, beams: navigation.configuration.beams, attitude: navigation.attitude, up: navigation.up) ?? .nan
+            let ground = GroundSlope.plane(
+                ranges: rangeList, beams: navigation.configuration.beams, attitude: navigation.attitude, up: navigation.up)
+            groundSlope = ground?.slope ?? .nan
+            groundDownhill = ground?.downhill ?? .zero
         }
 
         var s = NavigationSolution()
@@ -240,6 +243,7 @@ public final class LanderNavigator: Component {
         s.mass = mass
         s.specificForce = specificForce
         s.groundSlope = groundSlope
+        s.groundDownhill = groundDownhill
         s.imuValid = !imuFailover
         s.altimeterUsed = altimeterUsed
         s.initialized = true

@@ -18,6 +18,9 @@ public struct NavigationSolution: BitwiseCopyable, Sendable, Equatable {
     public var specificForce: Double = .nan
     /// The ground slope under the lander from the altimeter beams (rad); NaN when unknown.
     public var groundSlope: Double = .nan
+    /// Which way the ground under the lander falls: a horizontal unit vector (Moon-centred
+    /// inertial frame) from the same plane fit as `groundSlope`; zero when unknown or level.
+    public var groundDownhill = SIMD3<Double>()
     /// Propagating on the IMU (true) or on the commanded thrust (IMU fail-over).
     public var imuValid = false
     /// The altimeter's latest sample was used (true), or rejected / absent.
