@@ -89,13 +89,9 @@ def test_lander_lands_over_ptys_and_the_simulated_bus_with_the_simulator_in_anot
         assert d["received"] > 0 and d["rejected"] == 0, d
         assert d["health"] == "GOOD", d
 
-    # Last, the slope under the feet: where the hover chose to land, which the real-time
-    # run's timing moves (seed 1 lands on 0.9 deg in lockstep). That the altimeter's beams
-    # cannot always see a slope at the feet's scale is issue 9's open item (about 1 landing in
-    # 20: `make campaign`): over 12 deg the test is reported as a known failure, after every
-    # other check above has passed.
-    if slope > 12:
-        pytest.xfail(f"slope {slope} deg under the feet (issue 9: hazard detection at the feet's scale)")
+    # Last, the slope under the feet: where the hover and the close look chose to land, which
+    # the real-time run's timing moves (seed 1 lands on 0.9 deg in lockstep).
+    assert slope <= 12, m.group(0)
 
 
 def test_flight_side_without_a_simulator_fails_with_the_device_and_board_line(regolith_bin, tmp_path):

@@ -1,12 +1,9 @@
 # Sourced by the guest.d scripts (Tests/vm/guest.sh runs them inside the test VM): the
 # PASS/FAIL bookkeeping every suite shares, and vcan0 brought up the same way for each.
 # Each script sets `name` before a check and calls pass or fail with the detail.
-passed=0; failed=0; known=0
+passed=0; failed=0
 pass() { echo "PASS  $name — $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL  $name — $*"; failed=$((failed + 1)); }
-# A check that failed the way an open issue says it can (named in the detail): reported, not
-# counted as a failure, as Swift Testing's withKnownIssue.
-known() { echo "KNOWN $name — $*"; known=$((known + 1)); }
 
 # Loads can-raw and vcan and brings vcan0 up at classic CAN's MTU (16), as one check.
 vcan0_up() {
