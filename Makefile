@@ -11,7 +11,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the build needs, and those the tests need as real peers.
 BUILD_DEBS := pkg-config libserialport-dev libsocketcan-dev
-TEST_DEBS := socat can-utils
+# The demo's plots are SVG; rsvg-convert renders each as a PNG beside it (the tests check it).
+DEMO_DEBS := librsvg2-bin
+TEST_DEBS := socat can-utils $(DEMO_DEBS)
 
 .PHONY: all build test test-swift test-peers demo deps test-deps venv clean fuzz bench help
 
@@ -88,6 +90,7 @@ DEMO_OUT ?= demo-output
 DEMO_BIN = $$($(SWIFT) build -c release --show-bin-path)/regolith
 
 demo: deps
+	$(call apt_ensure,$(DEMO_DEBS))
 	$(SWIFT) build -c release --product regolith
 	@mkdir -p $(DEMO_OUT)
 	@echo "make demo: regolith mission lander-descent --board Boards/sim.yaml (Chang'e-class lander, seed 1)"

@@ -1,5 +1,6 @@
 public import Foundation
 public import Missions
+import Simulator
 
 /// The final report of a rover drive (`regolith mission rover-drive`): what happened against
 /// ACCEPTANCE.md's rover figures, as text and as JSON, and the path over the ground as SVG.
@@ -86,7 +87,8 @@ public struct RoverReport: Codable, Equatable, Sendable {
         func y(_ n: Double) -> Double { size - margin - (n - lo.y) * scale }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        svg += "<text x=\"\(Int(margin))\" y=\"20\">Rover path (east right, north up), seed \(m.options.seed)</text>\n"
+        svg += "<text x=\"\(Int(margin))\" y=\"20\">Rover path over the ground, seed \(m.options.seed) (east right, north up)</text>\n"
+        svg += reliefSVG(m.rig.world.simulation.terrain, lo: lo, span: (size - 2 * margin) / scale, cells: 90, x: x, y: y, cell: scale)
         for k in keepOut {
             switch k {
             case .circle(let e, let n, let r):
@@ -107,7 +109,42 @@ public struct RoverReport: Codable, Equatable, Sendable {
         }
         svg += String(format: "<text x=\"%.0f\" y=\"%.0f\">10 m</text><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"black\"/>\n",
                       margin, size - 12, margin, size - 20, margin + 10 * scale, size - 20)
+        svg += String(format: "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">ground: shaded relief, lit from the north-west</text>\n", size - margin, size - 12)
         svg += "</svg>\n"
         return svg
+    }
+
+    /// The ground as shaded relief: `cells` x `cells` squares over the plotted area, each grey
+    /// by how much its surface faces a light from the north-west, 45 deg up (rocks, crater
+    /// rims and slopes stand out), over a faint tint of the height.
+    static func reliefSVG(
+        _ terrain: Terrain, lo: SIMD2<Double>, span: Double, cells: Int,
+        x: (Double) -> Double, y: (Double) -> Double, cell scale: Double
+    ) -> String {
+        let step = span / Double(cells)
+        let light = Vector3(-0.5, 0.5, 0.7071)
+        var heights: [Double] = []
+        heights.reserveCapacity(cells * cells)
+        for j in 0..<cells {
+            for i in 0..<cells {
+                heights.append(terrain.height(x: lo.x + (Double(i) + 0.5) * step, y: lo.y + (Double(j) + 0.5) * step))
+            }
+        }
+        let low = heights.min() ?? 0, high = heights.max() ?? 0
+        var out = "<g shape-rendering=\"crispEdges\">\n"
+        for j in 0..<cells {
+            for i in 0..<cells {
+                let e = lo.x + Double(i) * step, n = lo.y + Double(j) * step
+                let normal = terrain.normal(x: e + step / 2, y: n + step / 2)
+                let lit = max(0, min(1, normal.x * light.x + normal.y * light.y + normal.z * light.z))
+                let tint = high > low ? (heights[j * cells + i] - low) / (high - low) : 0.5
+                // Level ground mid-grey; a face turned to the light lighter, away darker.
+                let grey = Int((200 + 250 * (lit - light.z) + 20 * (tint - 0.5)).rounded())
+                let g = max(0, min(255, grey))
+                out += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"rgb(%d,%d,%d)\"/>\n",
+                              x(e), y(n + step), step * scale + 0.5, step * scale + 0.5, g, g, g)
+            }
+        }
+        return out + "</g>\n"
     }
 }

@@ -148,7 +148,12 @@ struct MissionCommand: ParsableCommand {
                 let path = (plots as NSString).appendingPathComponent("path.svg")
                 try RoverReport.pathSVG(m, keepOut: RoverMission.routeKeepOut, goal: RoverMission.routeGoal)
                     .write(toFile: path, atomically: true, encoding: .utf8)
-                MissionOutput.write("  plot: \(path)\n")
+                var line = "  plot: \(path)"
+                if let converter = MissionPlots.Converter.find() {
+                    let png = (plots as NSString).appendingPathComponent("path.png")
+                    line += converter.convert(path, to: png) ? " and \(png)" : " (\(converter.name) could not make a PNG)"
+                }
+                MissionOutput.write(line + "\n")
             } catch {
                 throw MissionCLIError("\(plots): cannot write the path plot: \(error.localizedDescription)")
             }

@@ -106,6 +106,11 @@ def test_plots_are_svg_with_the_run_and_the_apollo_readings(descent):
         assert len(polylines[0].get("points").split()) >= int(r["pdi_to_touchdown"])
         markers = root.findall(f"{SVG}g[@class='markers']")
         assert len(markers) == 1 and len(markers[0].findall(f"{SVG}circle")) >= 6
+        # make test-deps installs rsvg-convert (librsvg2-bin): a PNG beside each SVG.
+        assert (plots / f"{name}.png").read_bytes()[:8] == PNG_MAGIC, name
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def run(regolith_bin, *args):
@@ -149,7 +154,8 @@ def test_a_bad_board_file_is_reported_with_its_location(regolith_bin, tmp_path):
 def test_rover_drive_reaches_its_goal_and_reports_it(regolith_bin, tmp_path):
     """The 50 m route of Sequences/rover-drive.rseq through every device link: the JSON report
     says the goal was reached (within 2 m), no keep-out zone entered, the top speed under
-    ACCEPTANCE.md's 200 m/h, and the path plot is an SVG polyline."""
+    ACCEPTANCE.md's 200 m/h, and the path plot is an SVG polyline over the ground's shaded
+    relief (many shades of grey: craters and rocks), rendered to PNG too."""
     proc = run_long(regolith_bin, "rover-drive", "--quiet", "--report", str(tmp_path / "r.json"), "--plots", str(tmp_path / "p"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     r = json.loads((tmp_path / "r.json").read_text())
@@ -159,6 +165,9 @@ def test_rover_drive_reaches_its_goal_and_reports_it(regolith_bin, tmp_path):
     assert 45 <= r["distance_driven"] <= 60
     svg = ET.parse(tmp_path / "p" / "path.svg").getroot()
     assert any(e.tag.endswith("polyline") for e in svg.iter())
+    shades = {e.get("fill") for e in svg.iter() if e.tag.endswith("rect") and (e.get("fill") or "").startswith("rgb(")}
+    assert len(shades) >= 20, shades
+    assert (tmp_path / "p" / "path.png").read_bytes()[:8] == PNG_MAGIC
 
 
 def test_a_refused_descent_exits_1_with_no_touchdown_and_the_refusal_in_the_report(regolith_bin, tmp_path):
