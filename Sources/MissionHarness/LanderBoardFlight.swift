@@ -4,7 +4,6 @@ public import Missions
 import Devices
 import FlightHAL
 import Foundation
-import Synchronization
 
 /// The lander's flight software on a board's own device links, run by the real-time
 /// executive: against the simulator in another process (`regolith sim --hold` on
@@ -90,11 +89,10 @@ public final class LanderBoardFlight {
 
     deinit { links.close() }
 
-    /// The executive, while ``run(progress:)`` runs (for ``stop()``).
-    private let running = Mutex<RealTimeExecutive?>(nil)
+    private let executive = BoardFlightExecutive()
 
     /// Asks a running flight to stop after its current tick (from a signal handler's queue).
-    public func stop() { running.withLock { $0?.stop() } }
+    public func stop() { executive.stop() }
 
     /// Everything the executive thread touches after each tick. Unchecked Sendable for the
     /// executive's reason: only its thread uses this between start and join, the caller before
@@ -149,15 +147,8 @@ public final class LanderBoardFlight {
     public func run(progress: ((Record) -> Void)? = nil) -> Outcome {
         knowledge.initializeNavigation(flight, at: .zero)
         let loop = Loop(self, progress: progress)
-        let exec = flight.topology.realTime(.init(timeScale: timeScale, epoch: .zero, afterTick: { _ in loop.afterTick() }))
-        running.withLock { $0 = exec }
-        let wallStart = Date()
-        exec.start()
-        exec.join()
-        running.withLock { $0 = nil }
-        let wall = Date().timeIntervalSince(wallStart)
-        let s = flight.topology.scheduler
-        let t = Double(flight.topology.services.now.totalMicroseconds) / 1e6
+        let run = executive.run(flight.topology, timeScale: timeScale) { loop.afterTick() }
+        let t = run.flightSeconds
         progress?(record(at: t))
         let d = flight.drivers
         let devices: [(String, String, DeviceEndpoint.Counts)] = [
@@ -166,13 +157,11 @@ public final class LanderBoardFlight {
             ("power", "\(d.power.health)", d.power.endpoint.counts),
             ("attitude", "\(flight.attitude.health)", flight.attitude.endpointCounts),
         ]
-        let sq = flight.sequencer
         return Outcome(
             finalPhase: flight.descent.phase, ignitionTime: flight.descent.ignitionTime, landed: loop.landed,
-            flightSeconds: t, wallSeconds: wall, ticks: exec.ticks, cycleSlips: s.cycleSlips, ticksMissed: s.ticksMissed,
-            latenessP99: Double(s.lateness.percentile(0.99)) / 1e3,
-            interrupted: loop.endedAt == nil && t < options.maxTime,
-            sequenceCompleted: sq.completed >= 1 && sq.failed == 0 && sq.cancelled == 0 && !sq.isBusy,
+            flightSeconds: t, wallSeconds: run.wallSeconds, ticks: run.ticks, cycleSlips: run.cycleSlips, ticksMissed: run.ticksMissed,
+            latenessP99: run.latenessP99, interrupted: loop.endedAt == nil && t < options.maxTime,
+            sequenceCompleted: flight.sequencer.ranToCompletion,
             commands: ground.responses,
             devices: devices.map { ($0.0, $0.1, $0.2.received, $0.2.rejected) },
             busLosses: flight.topology.bus.topics.flatMap { t in

@@ -6,7 +6,6 @@ import FlightHAL
 import Foundation
 import Sequencing
 import Simulator
-import Synchronization
 
 extension RoverMission {
     /// What the rover's flight software is told before the drive, as the lockstep mission
@@ -120,10 +119,10 @@ public final class RoverBoardFlight {
 
     deinit { links.close() }
 
-    private let running = Mutex<RealTimeExecutive?>(nil)
+    private let executive = BoardFlightExecutive()
 
     /// Asks a running flight to stop after its current tick (from a signal handler's queue).
-    public func stop() { running.withLock { $0?.stop() } }
+    public func stop() { executive.stop() }
 
     /// Everything the executive thread touches after each tick (see ``LanderBoardFlight``).
     private final class Loop: @unchecked Sendable {
@@ -182,15 +181,8 @@ public final class RoverBoardFlight {
     /// what the flight software saw.
     public func run(progress: ((Record) -> Void)? = nil) -> Outcome {
         let loop = Loop(self, progress: progress)
-        let exec = flight.topology.realTime(.init(timeScale: timeScale, epoch: .zero, afterTick: { _ in loop.afterTick() }))
-        running.withLock { $0 = exec }
-        let wallStart = Date()
-        exec.start()
-        exec.join()
-        running.withLock { $0 = nil }
-        let wall = Date().timeIntervalSince(wallStart)
-        let s = flight.topology.scheduler
-        let t = Double(flight.topology.services.now.totalMicroseconds) / 1e6
+        let run = executive.run(flight.topology, timeScale: timeScale) { loop.afterTick() }
+        let t = run.flightSeconds
         progress?(record(at: t))
         let c = flight.drive.controller
         let goal = RoverMission.routeGoal
@@ -201,14 +193,12 @@ public final class RoverBoardFlight {
             ("hazard", "\(d.hazard.health)", d.hazard.endpoint.counts.received, d.hazard.endpoint.counts.rejected),
         ]
         if let p = d.power { devices.append(("power", "\(p.health)", p.endpoint.counts.received, p.endpoint.counts.rejected)) }
-        let sq = flight.sequencer
         return Outcome(
             finalState: c.state, completed: c.completed, stops: loop.stops, east: c.navigation.east, north: c.navigation.north,
             distanceToGoal: ((c.navigation.east - goal.x) * (c.navigation.east - goal.x) + (c.navigation.north - goal.y) * (c.navigation.north - goal.y)).squareRoot(),
-            flightSeconds: t, wallSeconds: wall, ticks: exec.ticks, cycleSlips: s.cycleSlips, ticksMissed: s.ticksMissed,
-            latenessP99: Double(s.lateness.percentile(0.99)) / 1e3,
-            interrupted: loop.overAt == nil && t < options.maxTime,
-            sequenceCompleted: sq.completed >= 1 && sq.failed == 0 && sq.cancelled == 0 && !sq.isBusy,
+            flightSeconds: t, wallSeconds: run.wallSeconds, ticks: run.ticks, cycleSlips: run.cycleSlips, ticksMissed: run.ticksMissed,
+            latenessP99: run.latenessP99, interrupted: loop.overAt == nil && t < options.maxTime,
+            sequenceCompleted: flight.sequencer.ranToCompletion,
             commands: ground.responses, devices: devices)
     }
 }

@@ -1,5 +1,5 @@
 public import Foundation
-public import Missions
+import Missions
 import Simulator
 
 /// The final report of a rover drive (`regolith mission rover-drive`): what happened against

@@ -227,21 +227,11 @@ struct MissionCommand: ParsableCommand {
 
     /// The rover's flight software alone on the board's links, under the real-time executive.
     func roverOnBoard(_ loaded: Board, options: RoverMission.Options, why: String) throws {
-        if scenario != nil {
-            throw MissionCLIError("\(Self.place(loaded)) \(why): faults are the simulator's to inject; pass --scenario to `regolith sim`")
-        }
-        if plots != nil { throw MissionCLIError("--plots needs the embedded simulator's truth (Boards/sim.yaml)") }
         let factor = timeScale ?? 1
-        let flight: RoverBoardFlight
-        do { flight = try RoverBoardFlight(board: loaded, options: options, timeScale: factor) } catch let e as BoardLinkError {
-            let hint = loaded.simulator == .process
-                ? "\n(start the simulator first: regolith sim --mission rover --board \(board) --hold --time-scale \(fixed(factor, 2)); see docs/missions.md)" : ""
-            throw MissionCLIError("\(e)" + hint)
+        let flight = try openOnBoard(loaded, why: why, simulator: "regolith sim --mission rover", factor: factor) {
+            try RoverBoardFlight(board: loaded, options: options, timeScale: factor)
         }
-        if !quiet {
-            MissionOutput.write("rover drive: flight software on board '\(loaded.name)' (\(board)), real-time executive at x\(fixed(factor, 2)); Sequences/rover-drive.rseq\n")
-            for (device, link) in flight.links.links { MissionOutput.write("  \(device): \(link.name)\n") }
-        }
+        if !quiet { Self.announce("rover drive", loaded, board, factor, flight.links, note: "; Sequences/rover-drive.rseq") }
         let signals = onStopSignals { flight.stop() }
         defer { signals.forEach { $0.cancel() } }
         var next = 0.0
@@ -258,24 +248,14 @@ struct MissionCommand: ParsableCommand {
 
     /// The flight software alone on the board's links, under the real-time executive.
     func landerOnBoard(_ loaded: Board, options: LanderMission.Options, why: String) throws {
-        if scenario != nil {
-            throw MissionCLIError("\(Self.place(loaded)) \(why): faults are the simulator's to inject; pass --scenario to `regolith sim`")
-        }
-        if plots != nil { throw MissionCLIError("--plots needs the embedded simulator's truth (Boards/sim.yaml)") }
         if loaded.simulator == .process && vehicle != .change {
             throw MissionCLIError("`regolith sim` simulates the Chang'e-class lander only; --vehicle apollo needs Boards/sim.yaml")
         }
         let factor = timeScale ?? 1
-        let flight: LanderBoardFlight
-        do { flight = try LanderBoardFlight(board: loaded, options: options, timeScale: factor) } catch let e as BoardLinkError {
-            let hint = loaded.simulator == .process
-                ? "\n(start the simulator first: regolith sim --board \(board) --hold --time-scale \(fixed(factor, 2)); see docs/missions.md)" : ""
-            throw MissionCLIError("\(e)" + hint)
+        let flight = try openOnBoard(loaded, why: why, simulator: "regolith sim", factor: factor) {
+            try LanderBoardFlight(board: loaded, options: options, timeScale: factor)
         }
-        if !quiet {
-            MissionOutput.write("lander descent: flight software on board '\(loaded.name)' (\(board)), real-time executive at x\(fixed(factor, 2))\n")
-            for (device, link) in flight.links.links { MissionOutput.write("  \(device): \(link.name)\n") }
-        }
+        if !quiet { Self.announce("lander descent", loaded, board, factor, flight.links) }
         let signals = onStopSignals { flight.stop() }
         defer { signals.forEach { $0.cancel() } }
         let live = quiet ? nil : LiveLine()
@@ -286,6 +266,28 @@ struct MissionCommand: ParsableCommand {
         if let g = ground { MissionOutput.write("  " + Self.groundLine(g, flight.flight.groundInterface) + "\n") }
         try writeReport(report.json())
         if outcome.finalPhase != .landed { throw ExitCode(1) }
+    }
+
+    /// What both missions check before flying on a board's own links: no scenario (faults are
+    /// the simulator's to inject there) and no plots (there is no truth here); then `open` the
+    /// flight, with a hint to start the simulator (`simulator`, at `factor`) first when a link
+    /// of a `simulator: process` board is not there.
+    func openOnBoard<Flight>(_ loaded: Board, why: String, simulator: String, factor: Double, open: () throws -> Flight) throws -> Flight {
+        if scenario != nil {
+            throw MissionCLIError("\(Self.place(loaded)) \(why): faults are the simulator's to inject; pass --scenario to `regolith sim`")
+        }
+        if plots != nil { throw MissionCLIError("--plots needs the embedded simulator's truth (Boards/sim.yaml)") }
+        do { return try open() } catch let e as BoardLinkError {
+            let hint = loaded.simulator == .process
+                ? "\n(start the simulator first: \(simulator) --board \(board) --hold --time-scale \(fixed(factor, 2)); see docs/missions.md)" : ""
+            throw MissionCLIError("\(e)" + hint)
+        }
+    }
+
+    /// The first lines of a flight on a board: which board, how fast, and each device's link.
+    static func announce(_ mission: String, _ loaded: Board, _ path: String, _ factor: Double, _ links: BoardLinks, note: String = "") {
+        MissionOutput.write("\(mission): flight software on board '\(loaded.name)' (\(path)), real-time executive at x\(fixed(factor, 2))\(note)\n")
+        for (device, link) in links.links { MissionOutput.write("  \(device): \(link.name)\n") }
     }
 
     /// The `--scenario` file, refused when it is for the other vehicle.
