@@ -9,10 +9,15 @@ public enum LanderPlans {
             endTimeToGo: 6.48, plannedDuration: 510),
         approach: .init(
             target: .init(position: [110, 0, -150], velocity: [-4, 0, 5], acceleration: [0.05, 0, -0.2], downRangeJerk: 0),
-            endTimeToGo: 3, plannedDuration: 120))
+            endTimeToGo: 3, plannedDuration: 120),
+        // The close look at the LM's scale: its feet are 4.7 m from the centre (twice the
+        // Chang'e class's), so the beams' spots (20 deg off the vertical, from 1.5 m above
+        // the feet) reach the footprint at 11.4 m and twice it at 24 m.
+        closeLookHeight: 24, commitHeight: 11.4, slideSpeed: 1.4)
     public static let apollo11DownRange = 496_687.0
 
-    /// Chang'e-class: braking to about 2 km, approach to a hover at 100 m. Targets found by
+    /// Chang'e-class: braking to about 2 km, approach to a hover at 100 m (the close look from
+    /// 12 m to 5 m: the beams' spots from twice the 2.4 m footprint to the footprint). Targets found by
     /// a search (Tests/MissionsTests/DescentTuning.swift) for a 700-800 s descent from a
     /// 15 km perilune with the throttle inside its range.
     public static let changE = DescentPlan(
