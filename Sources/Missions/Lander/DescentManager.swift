@@ -67,7 +67,10 @@ public final class DescentManager: Component {
     private var lastThrust = 0.0
     /// The thrust the engine should be giving now: the command through the engine's lag.
     private var expectedThrust = 0.0
-    /// Measured over expected thrust, low-pass filtered (``thrustScaleTimeConstant``).
+    /// Measured over expected thrust, low-pass filtered (``thrustScaleTimeConstant``): the
+    /// engine controller's thrust reading, fast and wide, for the safe landing after a loss.
+    /// Guidance's dispersion estimate (``ThrustScaleEstimator``) is the IMU's, slow and
+    /// gated; why there are two is written there.
     public private(set) var thrustScale = 1.0
     private var thrustScaleAt: Double?
     /// The engine's response time constant (Luminary 099 THROTLAG; the simulator's too), s.

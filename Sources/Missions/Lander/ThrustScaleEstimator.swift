@@ -16,6 +16,15 @@
 /// the fault table deal with it. The estimator never hides a deficit from them: the
 /// driver compares the measured thrust with the command, which the scale only divides.
 ///
+/// Not to be confused with ``DescentManager/thrustScale``, a second measure of the same ratio
+/// kept on purpose: that one is the engine controller's own thrust reading (its telemetry)
+/// over the lagged command, fast (0.4 s), unbounded down to 0.05 and used only
+/// after a loss (the safe landing divides by it). This one is the IMU's, slow, bounded to
+/// +-20 % and blind to losses by its gate: a dispersion is learnt over seconds from the
+/// sensor guidance trusts most, a failure is seen within a second from the engine's own.
+/// One estimate cannot be both slow enough not to chase noise and transients, and fast and
+/// wide enough to catch SLIM's halving.
+///
 /// No allocation; O(1) per cycle.
 public struct ThrustScaleEstimator: Sendable, Equatable {
     /// The scale is kept inside these bounds (+-20 %: twice the +-10 % to absorb).
