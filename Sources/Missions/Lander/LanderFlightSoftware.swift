@@ -132,13 +132,8 @@ public final class LanderFlightSoftware {
             shedding: [RateGroup("landerDisplay", display)], restoreAfter: c.displayRestoreAfter)
         builder.add(RateGroup("sequencer", sequencer), divisor: 1)
         groundInterface = try builder.addGroundInterface(link: groundLink, configuration: ground)
-        if let faults {
-            let modes = SystemMode(modes: Self.modes, initial: "STANDBY")
-            faultProtection = builder.addFaultProtection(modes: modes, table: faults, divisor: 10, offset: 5)
-            descent.modes = modes
-        } else {
-            faultProtection = nil
-        }
+        faultProtection = builder.addMissionFaultProtection(modes: Self.modes, table: faults)
+        descent.modes = faultProtection?.modes
         topology = try builder.build()
         topology.constants = ground.dataLink.dictionaryConstants
         sequencer.attach(to: topology)

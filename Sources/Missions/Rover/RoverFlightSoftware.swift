@@ -83,13 +83,8 @@ public final class RoverFlightSoftware {
         builder.add(RateGroup("roverApps", drive), divisor: 1)
         builder.add(RateGroup("sequencer", sequencer), divisor: 1)
         groundInterface = try builder.addGroundInterface(link: groundLink, configuration: ground)
-        if let faults {
-            let modes = SystemMode(modes: Self.modes, initial: "STANDBY")
-            faultProtection = builder.addFaultProtection(modes: modes, table: faults, divisor: 10, offset: 5)
-            drive.modes = modes
-        } else {
-            faultProtection = nil
-        }
+        faultProtection = builder.addMissionFaultProtection(modes: Self.modes, table: faults)
+        drive.modes = faultProtection?.modes
         topology = try builder.build()
         topology.constants = ground.dataLink.dictionaryConstants
         sequencer.attach(to: topology)
