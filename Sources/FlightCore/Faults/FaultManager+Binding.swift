@@ -60,9 +60,11 @@ extension FaultManager {
                         let defs = topology.events.infos[i].arguments
                         var conditions: [(argument: Int, bits: UInt64)] = []
                         for match in matches {
+                            // Both were checked with the table's problems above; skipping one
+                            // would widen the match, so a failure here is a programming error.
                             guard let a = defs.firstIndex(where: { $0.name == match.argument }),
                                 case .success(let bits) = eventArgumentPattern(match.value, defs[a])
-                            else { continue }
+                            else { preconditionFailure("event argument match '\(match)' of '\(e)' was not checked") }
                             conditions.append((a, bits))
                         }
                         slot = topology.events.addArgumentMatch(slot: i, conditions)
