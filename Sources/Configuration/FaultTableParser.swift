@@ -10,7 +10,7 @@ struct FaultTableParser {
 
     static let topKeys = ["monitors", "responses", "lockouts", "sequenceCommand"]
     static let kindKeys = ["limit", "range", "expect", "delta", "stale", "event", "all", "any", "not"]
-    static let monitorKeys = ["name", "summary", "channel", "tolerance", "persistence", "clear", "level", "modes", "latching", "enabled"] + kindKeys
+    static let monitorKeys = ["name", "summary", "channel", "tolerance", "where", "persistence", "clear", "level", "modes", "latching", "enabled"] + kindKeys
     static let responseKeys = ["name", "summary", "on", "level", "after", "cooldown", "limit", "modes", "enabled", "do"]
     static let levels = ["device", "subsystem", "system"]
     /// Durations a table may give, in seconds (a year; and negative ones, which the table's
@@ -113,6 +113,9 @@ struct FaultTableParser {
         if key != "expect", let t = m["tolerance"] {
             errors.append(t.error("'tolerance' belongs to 'expect' monitors"))
         }
+        if key != "event", let w = m["where"] {
+            errors.append(w.error("'where' belongs to 'event' monitors"))
+        }
         switch key {
         case "limit":
             guard let lm = attempt({ () throws(ConfigurationError) in try node.mapping(allowed: ["redLow", "yellowLow", "yellowHigh", "redHigh"]) }) else { return nil }
@@ -141,7 +144,19 @@ struct FaultTableParser {
             return .stale(channel: channel, timeout: .seconds(s))
         case "event":
             guard let e = attempt({ () throws(ConfigurationError) in try node.string() }) else { return nil }
-            return .event(e)
+            guard let w = m["where"] else { return .event(e) }
+            // `where: {reason: TILT_OVER_LIMIT, wheel: 2}`: argument names and values, all to match.
+            guard let wm = attempt({ () throws(ConfigurationError) in try w.mapping() }) else { return nil }
+            if wm.pairs.isEmpty {
+                errors.append(w.error("'where' names no argument; leave it out to match every '\(e)'"))
+                return nil
+            }
+            var matches: [EventArgumentMatch] = []
+            for (argument, _, value) in wm.pairs {
+                note(at("where.\(argument)"), value)
+                if let v = self.value(value) { matches.append(EventArgumentMatch(argument, v)) }
+            }
+            return .event(e, where: matches)
         case "not":
             guard let o = attempt({ () throws(ConfigurationError) in try node.string() }) else { return nil }
             return .not(o)

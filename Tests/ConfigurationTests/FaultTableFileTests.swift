@@ -16,6 +16,7 @@ final class StandIn: Component {
 /// The topology the example table (docs/examples/fault-table.yaml) is written for.
 enum ExampleLander {
     static let engineState = EnumType("Engine.State", representation: .u8, constants: [("OFF", 0), ("IGNITED", 1), ("FAILED", 2)])
+    static let stopCause = EnumType("Engine.StopCause", representation: .u8, constants: [("COMMANDED", 0), ("OVERHEAT", 1), ("FLAMEOUT", 2)])
 
     /// The stand-in lander; with a table, a fault manager runs it (and the health monitor
     /// watches the devices).
@@ -27,7 +28,10 @@ enum ExampleLander {
             channels: [
                 ChannelDefinition(0, "Temperature", .f64, units: "degC"), ChannelDefinition(1, "Thrust", .f64, units: "N"),
                 ChannelDefinition(2, "State", .enumeration(engineState)), ChannelDefinition(3, "Armed", .bool),
-            ]))
+            ],
+            events: [EventDefinition(0, "Stopped", .warningHigh, arguments: [
+                .init("cause", .enumeration(stopCause)), .init("chamber", .u8), .init("pressure", .f64, units: "kPa"),
+            ], format: "Engine stopped: {} (chamber {}, {} kPa)")]))
         let altimeter = StandIn("altimeter", ComponentDefinition(
             kind: "Altimeter", commands: [CommandDefinition(0, "USE_RADAR", arguments: [.init("on", .bool)])],
             channels: [ChannelDefinition(0, "Altitude", .f64, units: "m")]))
@@ -58,7 +62,7 @@ enum ExampleLander {
     @Test func theShippedExampleLoadsAndRuns() throws {
         let context = try ExampleLander.context()
         let table = try FaultTableFile.load(contentsOf: Self.examplePath, context: context)
-        #expect(table.monitors.count == 11)
+        #expect(table.monitors.count == 12)
         #expect(table.responses.count == 7)
         #expect(table.monitors[0] == MonitorSpec(
             "engineHot", .limit(channel: "engine.Temperature", yellowHigh: 600, redHigh: 700), persistence: .consecutive(3),
@@ -67,7 +71,8 @@ enum ExampleLander {
         #expect(table.monitors[2].kind == .expected(channel: "engine.State", value: .constant("IGNITED")))
         #expect(table.monitors[3].enabled == false)
         #expect(table.monitors[5].kind == .stale(channel: "altimeter.Altitude", timeout: .milliseconds(500)))
-        #expect(table.monitors[8].kind == .all(["altimeterSilent", "altitudeJump"]))
+        #expect(table.monitors[8].kind == .event("engine.Stopped", where: [EventArgumentMatch("cause", .constant("FLAMEOUT"))]))
+        #expect(table.monitors[9].kind == .all(["altimeterSilent", "altitudeJump"]))
         #expect(table.responses[0].actions == [.event(.warningLow), .command("engine.SET_THROTTLE", [.number(0.4)])])
         #expect(table.responses[0].cooldown == .seconds(10) && table.responses[0].limit == 3)
         #expect(table.responses[2].actions == [.event(.warningHigh), .safe])
@@ -151,7 +156,7 @@ enum ExampleLander {
                 latching: maybe
                 level: planet
             """, [
-                "3:5: unknown key 'chanel' in 'monitors[0]'; did you mean 'channel'? (allowed: name, summary, channel, tolerance, persistence, clear, level, modes, latching, enabled, limit, range, expect, delta, stale, event, all, any, not)",
+                "3:5: unknown key 'chanel' in 'monitors[0]'; did you mean 'channel'? (allowed: name, summary, channel, tolerance, where, persistence, clear, level, modes, latching, enabled, limit, range, expect, delta, stale, event, all, any, not)",
                 "5:5: monitor 'twoKinds' has range and stale; a monitor watches one way",
                 "9:5: monitor 'nothing' needs one of limit, range, expect, delta, stale, event, all, any, not",
                 "13:12: 'monitors[3].stale' must be a number, found 'soon'",
@@ -189,6 +194,42 @@ enum ExampleLander {
                 "18:18: 'responses[2].do[0].event' is 'LOUD', expected one of ACTIVITY_HI, FATAL, WARNING_HI, WARNING_LO",
                 "21:10: action 'reboot' is not one; a plain action is 'safe', others are mappings (event, command, sequence, mode)",
                 "23:14: unknown command 'imu.RESTE'; did you mean 'imu.RESET'?",
+            ]),
+        ("event monitors matching arguments: unknown argument, not a constant, wrong type, float, misplaced", """
+            monitors:
+              - name: flameout
+                event: engine.Stopped
+                where: {caus: FLAMEOUT}
+              - name: overheat
+                event: engine.Stopped
+                where: {cause: OVERHEET, chamber: 2}
+              - name: chamberOne
+                event: engine.Stopped
+                where:
+                  chamber: one
+                  cause: 9
+              - name: lowPressure
+                event: engine.Stopped
+                where: {pressure: 0}
+              - name: hot
+                channel: engine.Temperature
+                limit: {redHigh: 700}
+                where: {cause: OVERHEAT}
+              - name: empty
+                event: engine.Stopped
+                where: {}
+              - name: listed
+                event: engine.Stopped
+                where: [cause, FLAMEOUT]
+            """, [
+                "4:19: event 'engine.Stopped' has no argument 'caus'; did you mean 'cause'? (its arguments: cause, chamber, pressure)",
+                "7:20: argument 'cause' of 'engine.Stopped': 'OVERHEET' is not a constant of Engine.StopCause; did you mean 'OVERHEAT'? (constants: COMMANDED, OVERHEAT, FLAMEOUT)",
+                "11:16: argument 'chamber' of 'engine.Stopped': one is not a value of type U8",
+                "12:14: argument 'cause' of 'engine.Stopped': 9 is not a value of Engine.StopCause",
+                "15:23: argument 'pressure' of 'engine.Stopped': a F64 argument cannot be matched (floating-point values are not compared exactly); watch a channel with a limit instead",
+                "19:12: 'where' belongs to 'event' monitors",
+                "22:12: 'where' names no argument; leave it out to match every 'engine.Stopped'",
+                "25:12: 'monitors[6].where' must be a mapping, found a list",
             ]),
         ("syntax", "monitors:\n  - name: hot\n    limit: {redHigh: 700\n  - name: x\n", [
             "4:9: YAML syntax: did not find expected ',' or '}' while parsing a flow mapping",

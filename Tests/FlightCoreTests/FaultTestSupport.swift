@@ -11,6 +11,8 @@ final class Plant: Component {
     var armed = true
     var state: Int32 = 0
     var glitches = 0
+    /// Logged as `Stopped(reason, unit, armed, level)` on the next tick, in order.
+    var stops: [(reason: Int32, unit: Int32, armed: Bool)] = []
     /// What the POWER command does to `level` (a device-level fix), if set.
     var powerOffLevel: Double?
     private(set) var resets = 0
@@ -18,7 +20,7 @@ final class Plant: Component {
 
     static let stateType = EnumType("Plant.State", representation: .u8, constants: [("IDLE", 0), ("RUNNING", 1), ("FAILED", 2)])
     enum Channel: UInt32 { case level = 0, armed = 1, state = 2 }
-    enum Event: UInt32 { case glitch = 0 }
+    enum Event: UInt32 { case glitch = 0, stopped = 1 }
     enum Command: UInt32 { case reset = 0, power = 1, fail = 2 }
 
     init(_ name: String = "plant") { self.name = name }
@@ -36,7 +38,12 @@ final class Plant: Component {
                 ChannelDefinition(Channel.armed.rawValue, "Armed", .bool),
                 ChannelDefinition(Channel.state.rawValue, "State", .enumeration(Self.stateType), update: .onChange),
             ],
-            events: [EventDefinition(Event.glitch.rawValue, "Glitch", .warningLow, format: "Glitch")])
+            events: [
+                EventDefinition(Event.glitch.rawValue, "Glitch", .warningLow, format: "Glitch"),
+                EventDefinition(Event.stopped.rawValue, "Stopped", .warningHigh, arguments: [
+                    .init("reason", .enumeration(Self.stateType)), .init("unit", .i32), .init("armed", .bool), .init("level", .f64, units: "degC"),
+                ], format: "Stopped: {} (unit {}, armed {}) at {} degC"),
+            ])
     }
 
     func tick(_ context: TickContext) {
@@ -45,6 +52,8 @@ final class Plant: Component {
         ports.write(Channel.state, .enumeration(state))
         for _ in 0..<glitches { ports.log(Event.glitch) }
         glitches = 0
+        for s in stops { ports.log(Event.stopped, EventArguments(.enumeration(s.reason), .i32(s.unit), .bool(s.armed), .f64(level ?? .nan))) }
+        stops = []
     }
 
     func handle(_ command: CommandInvocation) -> CommandResponse {

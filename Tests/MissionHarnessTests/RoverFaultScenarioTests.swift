@@ -50,6 +50,22 @@ struct RoverFaultScenarioTests {
         return events.infos.first { $0.qualifiedName == name }.flatMap { events.emissions(of: $0.id) } ?? 0
     }
 
+    /// The one `DriveStopped` of the run (the table's stop monitors match its reason): its
+    /// reason, wheel, and what tripped the stop against which limit.
+    func stopEvent(_ m: RoverMission, sourceLocation: SourceLocation = #_sourceLocation) throws -> (reason: StopReason, wheel: Int32, value: Double, limit: Double) {
+        let events = m.flight.topology.events
+        let id = try #require(events.infos.first { $0.qualifiedName == "drive.DriveStopped" }?.id, sourceLocation: sourceLocation)
+        #expect(emissions(m, "drive.DriveStopped") == 1, sourceLocation: sourceLocation)
+        let a = try #require(events.records.last { $0.id == id }?.arguments, sourceLocation: sourceLocation)
+        guard a.count == 4, case .enumeration(let r) = a[0], let reason = StopReason(rawValue: UInt8(r)), case .i32(let wheel) = a[1],
+            case .f64(let value) = a[2], case .f64(let limit) = a[3]
+        else {
+            Issue.record("DriveStopped carries \(a)", sourceLocation: sourceLocation)
+            return (.none, -1, .nan, .nan)
+        }
+        return (reason, wheel, value, limit)
+    }
+
     /// Records the run's fault activity (and writes the coverage file), prints it, and checks
     /// that exactly `monitors` tripped and exactly `responses` fired.
     func expectFired(
@@ -110,12 +126,17 @@ struct RoverFaultScenarioTests {
         #expect(f.faults.activity.responses.allSatisfy { $0.firings == 0 })
         #expect(m.flight.topology.dispatcher.gate != nil)
         #expect(m.dictionary.faultTables.map(\.component) == ["faultMgr"])
+        // The stops are told apart by DriveStopped's reason, not by events of their own.
+        #expect(f.faults.table.monitors.filter { $0.kind.kindName == "event" }.allSatisfy {
+            if case .event("drive.DriveStopped", let matches) = $0.kind { matches.map(\.argument) == ["reason"] } else { false }
+        })
+        #expect(m.dictionary.event(named: "drive.TiltOverLimit") == nil && m.dictionary.event(named: "drive.DriveStopped")?.definition.arguments.count == 4)
     }
 
     /// A structural error in the YAML stops the harness with the file and line.
     @Test func aBrokenTableStopsTheHarness() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rover-faults-\(UUID().uuidString).yaml").path
-        try "monitors:\n  - name: tiltStop\n    evnt: drive.TiltOverLimit\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "monitors:\n  - name: tiltStop\n    evnt: drive.DriveStopped\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var options = RoverMission.Options()
         options.faultTable = path
@@ -179,7 +200,8 @@ struct RoverFaultScenarioTests {
         m.run()
         expectStopped(m, .tiltOverLimit)
         #expect((1.9...2.5).contains(m.outcome.distanceDriven), "stopped after \(m.outcome.distanceDriven) m")
-        #expect(emissions(m, "drive.TiltOverLimit") == 1)
+        let stop = try stopEvent(m)  // tilt against the 30 deg limit
+        #expect(stop.reason == .tiltOverLimit && stop.value > 30 && abs(stop.limit - 30) < 1e-9, "\(stop)")
         #expect(try mode(m) == "STANDBY")
         try expectFired(m, "rover-tilt", monitors: ["tiltStop"], responses: ["tiltAlarm"])
     }
@@ -189,7 +211,8 @@ struct RoverFaultScenarioTests {
         let m = try mission("rover-slip", east: 5, north: 0)
         m.run()
         expectStopped(m, .slipOverLimit)
-        #expect(emissions(m, "drive.SlipOverLimit") == 1)
+        let stop = try stopEvent(m)  // slip against the 0.4 limit
+        #expect(stop.reason == .slipOverLimit && stop.value > 0.4 && stop.limit == 0.4, "\(stop)")
         #expect(try mode(m) == "STANDBY")
         try expectFired(m, "rover-slip", monitors: ["slipStop"], responses: ["slipAlarm"])
     }
@@ -199,7 +222,8 @@ struct RoverFaultScenarioTests {
         let m = try mission("rover-over-current")
         m.run()
         expectStopped(m, .motorOverCurrent, wheel: 2)
-        #expect(emissions(m, "drive.MotorOverCurrent") == 1)
+        let stop = try stopEvent(m)  // wheel 2's current against the 1.5 A limit
+        #expect(stop.reason == .motorOverCurrent && stop.wheel == 2 && stop.value > 1.5 && stop.limit == 1.5, "\(stop)")
         #expect(try mode(m) == "STANDBY")
         try expectFired(m, "rover-over-current", monitors: ["overCurrentStop"], responses: ["overCurrentAlarm"])
     }
@@ -209,7 +233,8 @@ struct RoverFaultScenarioTests {
         let m = try mission("rover-wheel-stall")
         m.run()
         expectStopped(m, .wheelStalled, wheel: 4)
-        #expect(emissions(m, "drive.WheelStalled") == 1)
+        let stop = try stopEvent(m)  // wheel 4's current; a stall has no current limit
+        #expect(stop.reason == .wheelStalled && stop.wheel == 4 && stop.value.isFinite && stop.limit.isNaN, "\(stop)")
         #expect(try mode(m) == "STANDBY")
         try expectFired(m, "rover-wheel-stall", monitors: ["wheelStallStop"], responses: ["stallAlarm"])
     }
@@ -220,7 +245,8 @@ struct RoverFaultScenarioTests {
         let m = try mission("rover-ground-contact")
         m.run()
         expectStopped(m, .groundContactLost)
-        #expect(emissions(m, "drive.GroundContactLost") == 1)
+        let stop = try stopEvent(m)  // the wheel's current under the unloaded threshold (no-load 0.15 A + 0.025 A)
+        #expect(stop.reason == .groundContactLost && stop.value < stop.limit && abs(stop.limit - 0.175) < 1e-9, "\(stop)")
         #expect(try mode(m) == "STANDBY")
         try expectFired(m, "rover-ground-contact", monitors: ["groundContactStop"], responses: ["groundContactAlarm"])
     }
@@ -239,7 +265,8 @@ struct RoverFaultScenarioTests {
         expectStopped(m, .commLoss)
         let stop = try #require(m.outcome.stops.first)
         #expect(abs(stop.time - (m.options.startAt + 30)) < 0.5, "COMM_LOSS at \(stop.time) s")
-        #expect(emissions(m, "drive.CommLoss") == 1)
+        let event = try stopEvent(m)  // the time without contact against the 30 s timeout
+        #expect(event.reason == .commLoss && event.value > 30 && event.value < 30.5 && event.limit == 30, "\(event)")
         #expect(try mode(m) == "SAFE")
         #expect(try faults(m).faults.state(of: "commLoss") == .latched)
         try expectFired(m, "comm loss (ground silent)", monitors: ["commLoss"], responses: ["commLossSafing"])
@@ -271,7 +298,8 @@ struct RoverFaultScenarioTests {
         #expect(m.command("drive.DRIVE_ARC", [.value(.f64(0)), .value(.f64(6)), .value(.f64(10))]) == .ok)
         m.runFor(seconds: 20)
         expectStopped(m, .commandTimeout)
-        #expect(emissions(m, "drive.CommandTimedOut") == 1)
+        let stop = try stopEvent(m)  // no measured value; the command's 10 s timeout
+        #expect(stop.reason == .commandTimeout && stop.value.isNaN && stop.limit == 10, "\(stop)")
         #expect(try mode(m) == "STANDBY")
         try expectFired(m, "command timeout", monitors: ["commandTimeoutStop"], responses: ["commandTimeoutNotice"])
     }
@@ -284,6 +312,8 @@ struct RoverFaultScenarioTests {
         let m = try mission("rover-imu-link-lost")
         m.run()
         expectStopped(m, .sensorsInvalid)
+        let stop = try stopEvent(m)  // no measured value; the 1 s sensor timeout
+        #expect(stop.reason == .sensorsInvalid && stop.value.isNaN && stop.limit == 1, "\(stop)")
         #expect(try mode(m) == "STANDBY")
         try expectFired(
             m, "rover-imu-link-lost", monitors: ["roverImuUnhealthy", "sensorsLostStop"], responses: ["roverImuAlarm", "sensorsLostAlarm"])

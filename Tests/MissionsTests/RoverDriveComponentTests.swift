@@ -107,7 +107,10 @@ final class RoverDriveRig {
         rig.world.faults.overCurrent = 1.5
         #expect(rig.bench.run(until: { (try? rig.stateIs(.stopped)) ?? false }, milliseconds: 5_000))
         var stops = try rig.bench.events("drive.DriveStopped")
-        #expect(stops.last?.args == [.enumeration(Int32(StopReason.motorOverCurrent.rawValue)), .i32(4)])
+        #expect(stops.last.map { Array($0.args.prefix(2)) } == [.enumeration(Int32(StopReason.motorOverCurrent.rawValue)), .i32(4)])
+        // What tripped it: wheel 4's current, against the over-current limit.
+        #expect(stops.last?.args.suffix(2).last == .f64(rig.drive.controller.configuration.overCurrentLimit))
+        if case .f64(let current)? = stops.last?.args.dropFirst(2).first { #expect(current.isFinite && current > 0) } else { Issue.record("no current") }
         rig.world.faults = .none
 
         #expect(try rig.bench.send("drive.DRIVE_TURN", [.value(.f64(90)), .value(.f64(600))]) == .ok)
@@ -115,7 +118,9 @@ final class RoverDriveRig {
         #expect(try rig.bench.send("drive.DRIVE_STOP") == .ok)
         rig.bench.run(milliseconds: 200)
         stops = try rig.bench.events("drive.DriveStopped")
-        #expect(stops.last?.args == [.enumeration(Int32(StopReason.commanded.rawValue)), .i32(-1)])
+        #expect(stops.last.map { Array($0.args.prefix(2)) } == [.enumeration(Int32(StopReason.commanded.rawValue)), .i32(-1)])
+        // A commanded stop has no measured value and no limit: NaN for both.
+        #expect(stops.last.map { $0.args.suffix(2).allSatisfy { if case .f64(let x) = $0 { x.isNaN } else { false } } } == true)
         #expect(!rig.lastDemand.enable)
 
         #expect(try rig.bench.send("drive.DRIVE_ARC", [.value(.f64(0)), .value(.f64(-20)), .value(.f64(3_600))]) == .ok)

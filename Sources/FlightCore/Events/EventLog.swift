@@ -43,6 +43,20 @@ public final class EventLog: Component {
     /// downlink) is still seen on board.
     private(set) var emitted: ContiguousArray<UInt64> = []
     private var severityEnabled = [Bool](repeating: true, count: 8)
+    /// Argument matches (the fault manager's event monitors with `where`), added when the
+    /// topology is bound: each counts, like ``emitted``, the emissions of its event whose
+    /// arguments have its values. Per event slot, a chain through ``ArgumentMatch/next``.
+    struct ArgumentMatch {
+        var conditionStart: Int
+        var conditionCount: Int
+        var next: Int32
+    }
+    private var firstMatch: ContiguousArray<Int32> = []
+    private var argumentMatches: ContiguousArray<ArgumentMatch> = []
+    /// (argument index, the value's ``FlightValue/bitPattern``), all of which must hold.
+    private var matchConditions: ContiguousArray<(argument: Int, bits: UInt64)> = []
+    /// Times each argument match saw its event with its values, before filters and throttles.
+    private(set) var matched: ContiguousArray<UInt64> = []
 
     public private(set) var logged: UInt64 = 0
     public private(set) var throttled: UInt64 = 0
@@ -105,8 +119,22 @@ public final class EventLog: Component {
             throttleWindowStart.append(.zero)
             idFiltered.append(false)
             emitted.append(0)
+            firstMatch.append(-1)
         }
         return table
+    }
+
+    /// Adds an argument match on the event in `slot` (not on the tick path; allocates) and
+    /// returns its index in ``matched``. Each condition is an argument index of that event
+    /// and the bit pattern its value must have.
+    func addArgumentMatch(slot: Int, _ conditions: [(argument: Int, bits: UInt64)]) -> Int {
+        precondition(conditions.allSatisfy { $0.argument >= 0 && $0.argument < infos[slot].arguments.count }, "argument match beyond the event's arguments")
+        let k = argumentMatches.count
+        argumentMatches.append(ArgumentMatch(conditionStart: matchConditions.count, conditionCount: conditions.count, next: firstMatch[slot]))
+        matchConditions.append(contentsOf: conditions)
+        matched.append(0)
+        firstMatch[slot] = Int32(k)
+        return k
     }
 
     /// Records an event. On the tick path: no allocation.
@@ -114,6 +142,17 @@ public final class EventLog: Component {
         let info = infos[i]
         precondition(args.count == info.arguments.count, "event logged with the wrong number of arguments")
         emitted[i] &+= 1
+        var k = firstMatch[i]
+        while k >= 0 {  // bounded: the argument matches on this event
+            let m = argumentMatches[Int(k)]
+            var all = true
+            for c in m.conditionStart..<(m.conditionStart + m.conditionCount) where args[matchConditions[c].argument].bitPattern != matchConditions[c].bits {
+                all = false
+                break
+            }
+            if all { matched[Int(k)] &+= 1 }
+            k = m.next
+        }
         if info.severity != .fatal && (!severityEnabled[Int(info.severity.rawValue)] || idFiltered[i]) {
             filtered &+= 1
             return

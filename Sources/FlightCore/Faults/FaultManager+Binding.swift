@@ -48,11 +48,28 @@ extension FaultManager {
             case .stale(_, let timeout):
                 m = Monitor(code: .stale)
                 m.timeout = UInt64(timeout.microseconds)
-            case .event(let e):
-                m = Monitor(code: .event)
+            case .event(let e, let matches):
+                m = Monitor(code: matches.isEmpty ? .event : .eventArguments)
                 if let id = topology.eventID(e), let i = topology.events.indexByID[id] {
-                    slot = i
-                    m.lastEmissions = topology.events.emitted[i]
+                    if matches.isEmpty {
+                        slot = i
+                        m.lastEmissions = topology.events.emitted[i]
+                    } else {
+                        // Names become argument indices and bit patterns (checked above); the
+                        // log compares them as the event is emitted.
+                        let defs = topology.events.infos[i].arguments
+                        var conditions: [(argument: Int, bits: UInt64)] = []
+                        for match in matches {
+                            // Both were checked with the table's problems above; skipping one
+                            // would widen the match, so a failure here is a programming error.
+                            guard let a = defs.firstIndex(where: { $0.name == match.argument }),
+                                case .success(let bits) = eventArgumentPattern(match.value, defs[a])
+                            else { preconditionFailure("event argument match '\(match)' of '\(e)' was not checked") }
+                            conditions.append((a, bits))
+                        }
+                        slot = topology.events.addArgumentMatch(slot: i, conditions)
+                        m.lastEmissions = topology.events.matched[slot]
+                    }
                 }
             case .all, .any, .not:
                 let code: Code

@@ -26,13 +26,17 @@ extension FaultManager {
     /// nothing here writes telemetry or logs.
     private func evaluateAll(mode: Int, now: UInt64, time: FlightTime) {
         guard let store = telemetry, let log = eventLog else { return }
-        let slots = store.slots, emitted = log.emitted, order = self.order, operands = self.operands
+        let slots = store.slots, emitted = log.emitted, matched = log.matched, order = self.order, operands = self.operands
         slots.withUnsafeBufferPointer { slots in
             emitted.withUnsafeBufferPointer { emitted in
-                order.withUnsafeBufferPointer { order in
-                    operands.withUnsafeBufferPointer { operands in
-                        monitors.withUnsafeMutableBufferPointer { mons in
-                            for k in order { evaluate(&mons[k], k, mons, slots, emitted, operands, mode: mode, now: now, time: time) }
+                matched.withUnsafeBufferPointer { matched in
+                    order.withUnsafeBufferPointer { order in
+                        operands.withUnsafeBufferPointer { operands in
+                            monitors.withUnsafeMutableBufferPointer { mons in
+                                for k in order {
+                                    evaluate(&mons[k], k, mons, slots, emitted, matched, operands, mode: mode, now: now, time: time)
+                                }
+                            }
                         }
                     }
                 }
@@ -44,15 +48,17 @@ extension FaultManager {
     @inline(__always)
     private func evaluate(
         _ m: inout Monitor, _ k: Int, _ mons: UnsafeMutableBufferPointer<Monitor>, _ slots: UnsafeBufferPointer<TelemetryStore.Slot>,
-        _ emitted: UnsafeBufferPointer<UInt64>, _ operands: UnsafeBufferPointer<Int>, mode: Int, now: UInt64, time: FlightTime
+        _ emitted: UnsafeBufferPointer<UInt64>, _ matched: UnsafeBufferPointer<UInt64>, _ operands: UnsafeBufferPointer<Int>,
+        mode: Int, now: UInt64, time: FlightTime
     ) {
         guard m.enabled else {
-            if m.code == .event { m.lastEmissions = emitted[m.slot] }  // events while disabled are not samples
+            // Events while disabled are not samples.
+            if m.code == .event { m.lastEmissions = emitted[m.slot] } else if m.code == .eventArguments { m.lastEmissions = matched[m.slot] }
             return
         }
         guard m.modes.contains(mode) else {
             if m.state != .inactive && m.state != .latched { change(&m, k, to: .inactive, at: time, commanded: true) }
-            if m.code == .event { m.lastEmissions = emitted[m.slot] }
+            if m.code == .event { m.lastEmissions = emitted[m.slot] } else if m.code == .eventArguments { m.lastEmissions = matched[m.slot] }
             return
         }
         if m.state == .inactive { change(&m, k, to: .nominal, at: time, commanded: false) }
@@ -96,8 +102,8 @@ extension FaultManager {
             violated = age > m.timeout
             m.value = Double(age) / 1e6
             good = !violated
-        case .event:
-            let count = emitted[m.slot]
+        case .event, .eventArguments:
+            let count = m.code == .event ? emitted[m.slot] : matched[m.slot]
             violated = count != m.lastEmissions
             m.value = Double(count &- m.lastEmissions)
             m.lastEmissions = count

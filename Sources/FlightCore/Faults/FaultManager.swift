@@ -71,7 +71,9 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
 
     // MARK: Resolved state (built by bind, fixed in size afterwards)
 
-    enum Code: UInt8 { case limit, range, expected, delta, stale, event, all, any, not }
+    /// `event`: `slot` is the event's slot in the log (its emissions); `eventArguments`:
+    /// `slot` is an argument match in the log (its matching emissions).
+    enum Code: UInt8 { case limit, range, expected, delta, stale, event, eventArguments, all, any, not }
 
     struct Monitor {
         var code: Code
@@ -94,7 +96,7 @@ public final class FaultManager: Component, TopologyBinding, CommandGate {
         var previous = 0.0
         var previousTime: UInt64 = 0
         var hasPrevious = false
-        /// Event monitors: the event's emission count at the last sample.
+        /// Event monitors: the event's (or the argument match's) count at the last sample.
         var lastEmissions: UInt64 = 0
         var trips: UInt32 = 0
         var tripSerial: UInt32 = 0

@@ -19,7 +19,8 @@ extension FaultTable {
             case .expected(_, let v, let tol): kind += [("expect", value(v)), ("tolerance", .double(tol))]
             case .delta(_, let rate): kind += [("maxRate", .double(rate))]
             case .stale(_, let t): kind += [("timeoutSeconds", .double(t.seconds))]
-            case .event(let e): kind += [("event", .string(e))]
+            case .event(let e, let matches):
+                kind += [("event", .string(e)), ("where", matches.isEmpty ? nil : .object(matches.map { JSON.Member($0.argument, value($0.value)) }))]
             case .all, .any, .not: kind += [("operands", names(m.kind.operands))]
             }
             return .members(

@@ -74,8 +74,12 @@ extension FaultTable {
                 if !(rate > 0) || !rate.isFinite { fail(at("delta"), "maximum rate \(fmt(rate)) must be a positive number") }
             case .stale(_, let timeout):
                 if timeout.nanoseconds <= 0 { fail(at("stale"), "timeout \(timeout.seconds) s must be positive") }
-            case .event(let e):
-                if !context.events.contains(e) { fail(at("event"), "unknown event '\(e)'\(nameHint(e, context.events))") }
+            case .event(let e, let matches):
+                if !context.events.contains(e) {
+                    fail(at("event"), "unknown event '\(e)'\(nameHint(e, context.events))")
+                } else if !matches.isEmpty {
+                    checkEventMatches(e, matches, i, context, &out)
+                }
             case .all(let ops), .any(let ops):
                 if ops.isEmpty { fail(at(m.kind.kindName), "'\(m.kind.kindName)' needs at least one monitor") }
                 for o in ops where monitorIndex[o] == nil { fail(at(m.kind.kindName), "unknown monitor '\(o)'\(nameHint(o, monitorNames))") }

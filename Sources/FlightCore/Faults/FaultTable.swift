@@ -91,8 +91,10 @@ public enum MonitorKind: Sendable, Hashable {
     /// A channel not written within `timeout` is a violation (one that was never written
     /// counts from the first tick of the fault manager).
     case stale(channel: String, timeout: FlightDuration)
-    /// An event logged since the last evaluation is a violation.
-    case event(String)
+    /// An event logged since the last evaluation is a violation; with `where`, only an event
+    /// whose arguments have every listed value (an enumeration argument by its constant's
+    /// name or value, an integer, a boolean; all of them must match).
+    case event(String, where: [EventArgumentMatch] = [])
     /// Every named monitor is tripped.
     case all([String])
     /// At least one named monitor is tripped.
@@ -130,6 +132,22 @@ public enum MonitorKind: Sendable, Hashable {
         case .not: "not"
         }
     }
+}
+
+/// One argument value an event monitor matches: the event's argument named `argument` equals
+/// `value` (`.constant` for an enumeration constant by name, `.number` for an integer or an
+/// enumeration value, `.bool`). Floating-point arguments are not matched (an exact float is
+/// rarely what a fault means; watch a channel with a limit instead).
+public struct EventArgumentMatch: Sendable, Hashable, CustomStringConvertible {
+    public var argument: String
+    public var value: FaultValue
+
+    public init(_ argument: String, _ value: FaultValue) {
+        self.argument = argument
+        self.value = value
+    }
+
+    public var description: String { "\(argument): \(value)" }
 }
 
 /// How many violating samples trip a monitor: `count` of the last `window` samples.

@@ -3,6 +3,9 @@
 public struct FaultTableContext: Sendable {
     public var channels: [String: FlightType]
     public var events: Set<String>
+    /// Each event's arguments, for event monitors that match argument values (an event
+    /// missing here cannot be matched by argument).
+    public var eventArguments: [String: [ArgumentDefinition]]
     public var commands: [String: [ArgumentDefinition]]
     /// The system's modes (nil: the topology has no ``SystemMode``, so no mode may be named).
     public var modes: [String]?
@@ -10,9 +13,13 @@ public struct FaultTableContext: Sendable {
     /// sequences are uploaded later).
     public var sequences: [String]?
 
-    public init(channels: [String: FlightType], events: Set<String>, commands: [String: [ArgumentDefinition]], modes: [String]?, sequences: [String]?) {
+    public init(
+        channels: [String: FlightType], events: Set<String>, commands: [String: [ArgumentDefinition]], modes: [String]?, sequences: [String]?,
+        eventArguments: [String: [ArgumentDefinition]] = [:]
+    ) {
         self.channels = channels
         self.events = events
+        self.eventArguments = eventArguments
         self.commands = commands
         self.modes = modes
         self.sequences = sequences
@@ -31,7 +38,10 @@ public struct FaultTableContext: Sendable {
         {
             found = e.names
         }
-        self.init(channels: channels, events: Set(d.events.map(\.name)), commands: commands, modes: found, sequences: sequences)
+        var eventArguments: [String: [ArgumentDefinition]] = [:]
+        for e in d.events { eventArguments[e.name] = e.definition.arguments }
+        self.init(
+            channels: channels, events: Set(eventArguments.keys), commands: commands, modes: found, sequences: sequences, eventArguments: eventArguments)
     }
 }
 

@@ -15,6 +15,56 @@ func checkCommand(_ name: String, _ args: [FaultValue], _ p: FaultTablePath, _ c
     }
 }
 
+/// Checks an event monitor's `where`: each argument exists (once) and each value fits it.
+func checkEventMatches(_ event: String, _ matches: [EventArgumentMatch], _ monitor: Int, _ context: FaultTableContext, _ out: inout [FaultTableProblem]) {
+    guard let defs = context.eventArguments[event] else {
+        out.append(FaultTableProblem(FaultTablePath(.monitor(monitor), "where"), "the arguments of event '\(event)' are not known here, so they cannot be matched"))
+        return
+    }
+    var seen = Set<String>()
+    for m in matches {
+        let p = FaultTablePath(.monitor(monitor), "where.\(m.argument)")
+        guard let d = defs.first(where: { $0.name == m.argument }) else {
+            let names = defs.map(\.name)
+            let known = names.isEmpty ? "it has no arguments" : "its arguments: \(names.joined(separator: ", "))"
+            out.append(FaultTableProblem(p, "event '\(event)' has no argument '\(m.argument)'\(nameHint(m.argument, names)) (\(known))"))
+            continue
+        }
+        guard seen.insert(m.argument).inserted else {
+            out.append(FaultTableProblem(p, "argument '\(m.argument)' is matched twice"))
+            continue
+        }
+        if case .failure(let why) = eventArgumentPattern(m.value, d) { out.append(FaultTableProblem(p, "argument '\(d.name)' of '\(event)': \(why)")) }
+    }
+}
+
+/// The 64-bit pattern (``FlightValue/bitPattern``) an event argument of definition `d` has
+/// when it equals `v`: what the event log compares on the tick path. Enumeration constants
+/// by name or value, whole numbers for integers, booleans; not floating point or text.
+func eventArgumentPattern(_ v: FaultValue, _ d: ArgumentDefinition) -> Result<UInt64, FaultResolveFailure> {
+    switch d.type {
+    case .f32, .f64:
+        return .failure(.init("a \(d.type.fprimeName) argument cannot be matched (floating-point values are not compared exactly); watch a channel with a limit instead"))
+    case .string:
+        return .failure(.init("a string argument cannot be matched"))
+    default:
+        break
+    }
+    if case .text = v { return .failure(.init("\(v) is not a value of type \(d.type.fprimeName)")) }
+    switch resolve(v, as: d.type) {
+    case .failure(let f):
+        return .failure(f)
+    case .success(let x):
+        guard x == x.rounded() else { return .failure(.init("\(fmt(x)) is not a whole number for \(d.type.fprimeName)")) }
+        if case .u64 = d.type {
+            guard let u = UInt64(exactly: x) else { return .failure(.init("\(fmt(x)) does not fit U64")) }
+            return .success(u)
+        }
+        guard let i = Int64(exactly: x) else { return .failure(.init("\(fmt(x)) does not fit \(d.type.fprimeName)")) }
+        return .success(UInt64(bitPattern: i))
+    }
+}
+
 func isBoolOrEnum(_ t: FlightType) -> Bool {
     switch t {
     case .bool, .enumeration: true

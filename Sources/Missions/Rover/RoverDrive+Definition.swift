@@ -68,20 +68,15 @@ extension RoverDrive {
             events: [
                 EventDefinition(Event.started.rawValue, "DriveStarted", .activityHigh, arguments: [.init("command", .enumeration(Self.commandType))], format: "Drive {} started"),
                 EventDefinition(Event.completed.rawValue, "DriveCompleted", .activityHigh, arguments: [.init("east", .f64, units: "m"), .init("north", .f64, units: "m")], format: "Drive completed at east {} m, north {} m"),
-                EventDefinition(Event.stopped.rawValue, "DriveStopped", .warningHigh, arguments: [.init("reason", .enumeration(Self.reasonType)), .init("wheel", .i32)], format: "Drive stopped: {} (wheel {})"),
+                EventDefinition(Event.stopped.rawValue, "DriveStopped", .warningHigh, arguments: [
+                    .init("reason", .enumeration(Self.reasonType)), .init("wheel", .i32, summary: "The wheel the stop names, -1 none"),
+                    .init("value", .f64, summary: "What tripped the stop: tilt (deg), slip (0...1), the wheel's current (A), time without contact (s); NaN none"),
+                    .init("limit", .f64, summary: "The limit it crossed, in the same units, or the timeout (s); NaN none"),
+                ], format: "Drive stopped: {} (wheel {}): {} against the limit {}"),
                 EventDefinition(Event.refused.rawValue, "CommandRefused", .warningLow, arguments: [.init("reason", .enumeration(Self.refusalType))], format: "Drive command refused: {}"),
                 EventDefinition(Event.hazardFound.rawValue, "HazardFound", .warningLow, arguments: [.init("kind", .enumeration(Self.hazardType)), .init("east", .f64, units: "m"), .init("north", .f64, units: "m")], format: "Hazard {} at east {} m, north {} m"),
                 EventDefinition(Event.keepOutAdded.rawValue, "KeepOutAdded", .activityLow, arguments: [.init("zones", .u32)], format: "Keep-out zone added ({} in force)"),
                 EventDefinition(Event.keepOutCleared.rawValue, "KeepOutCleared", .activityLow, format: "Keep-out zones cleared"),
-                // Each safety stop's own event (after DriveStopped), with what tripped it.
-                EventDefinition(Event.tiltOverLimit.rawValue, "TiltOverLimit", .warningLow, arguments: [.init("tilt", .f64, units: "deg"), .init("limit", .f64, units: "deg")], format: "Tilt {} deg over the {} deg limit"),
-                EventDefinition(Event.slipOverLimit.rawValue, "SlipOverLimit", .warningLow, arguments: [.init("slip", .f64), .init("limit", .f64)], format: "Slip {} over the {} limit"),
-                EventDefinition(Event.motorOverCurrent.rawValue, "MotorOverCurrent", .warningLow, arguments: [.init("wheel", .i32), .init("current", .f64, units: "A")], format: "Wheel {} motor over current ({} A)"),
-                EventDefinition(Event.wheelStalled.rawValue, "WheelStalled", .warningLow, arguments: [.init("wheel", .i32), .init("current", .f64, units: "A")], format: "Wheel {} stalled ({} A)"),
-                EventDefinition(Event.groundContactLost.rawValue, "GroundContactLost", .warningLow, arguments: [.init("wheel", .i32), .init("current", .f64, units: "A")], format: "Wheel {} unloaded ({} A): ground contact lost"),
-                EventDefinition(Event.commandTimedOut.rawValue, "CommandTimedOut", .warningLow, arguments: [.init("timeout", .f64, units: "s")], format: "Drive command outlived its {} s timeout"),
-                EventDefinition(Event.commLoss.rawValue, "CommLoss", .warningLow, arguments: [.init("silent", .f64, units: "s")], format: "No contact with the ground for {} s"),
-                EventDefinition(Event.sensorsInvalid.rawValue, "SensorsInvalid", .warningLow, format: "No valid encoder or IMU sample for too long"),
             ])
     }
 }

@@ -12,12 +12,11 @@ public import FlightCore
 /// `DRIVE_HEARTBEAT`. Every command the drive receives from the ground or a sequence counts
 /// as contact with the ground (for the COMM_LOSS stop); one from the fault manager does not.
 ///
-/// A safety stop is reported twice: `DriveStopped` (reason, wheel) and an event of its own
-/// with what tripped it (`TiltOverLimit`, `SlipOverLimit`, `MotorOverCurrent`,
-/// `WheelStalled`, `GroundContactLost`, `CommandTimedOut`, `CommLoss`, `SensorsInvalid`), so
-/// the fault table can watch each stop by its event. With ``modes`` (a fault table), the
-/// drive sets DRIVING while it moves and STANDBY when it completes or stops (never out of
-/// SAFE).
+/// Every stop is one event, `DriveStopped` (reason, wheel, value, limit): what tripped it and
+/// the limit it crossed (``stopMeasurement()``); the fault table tells the stops apart by the
+/// reason (`event: drive.DriveStopped` with `where: {reason: TILT_OVER_LIMIT}`). With
+/// ``modes`` (a fault table), the drive sets DRIVING while it moves and STANDBY when it
+/// completes or stops (never out of SAFE).
 public final class RoverDrive: Component {
     public enum Command: UInt32 {
         case arc = 0, turn, gotoWaypoint, stop, setKeepOutCircle, setKeepOutBox, clearKeepOut, heartbeat
@@ -28,7 +27,6 @@ public final class RoverDrive: Component {
     }
     public enum Event: UInt32 {
         case started = 0, completed, stopped, refused, hazardFound, keepOutAdded, keepOutCleared
-        case tiltOverLimit, slipOverLimit, motorOverCurrent, wheelStalled, groundContactLost, commandTimedOut, commLoss, sensorsInvalid
     }
     /// Why a command was refused (event `CommandRefused`).
     public enum Refusal: Int32, CaseIterable {
@@ -170,8 +168,9 @@ public final class RoverDrive: Component {
 
         if controller.state != lastState {
             if controller.state == .stopped {
-                ports.log(Event.stopped, .enumeration(Int32(controller.stopReason.rawValue)), .i32(Int32(controller.stopWheel)))
-                logSafetyStop(at: seconds(context.time))
+                let (value, limit) = stopMeasurement(at: seconds(context.time))
+                ports.log(Event.stopped, EventArguments(
+                    .enumeration(Int32(controller.stopReason.rawValue)), .i32(Int32(controller.stopWheel)), .f64(value), .f64(limit)))
             } else if controller.state == .idle {
                 ports.log(Event.completed, .f64(controller.navigation.east), .f64(controller.navigation.north))
             }
@@ -204,22 +203,24 @@ public final class RoverDrive: Component {
 }
 
 extension RoverDrive {
-    /// The stop's own event, with what tripped it. Hazard, keep-out and commanded stops have
-    /// none (they are the drive doing its job, reported by `DriveStopped` and `HazardFound`).
-    func logSafetyStop(at now: Double) {
+    /// What tripped the stop and the limit it crossed, for `DriveStopped`: tilt and its limit
+    /// (deg), slip and its limit (0...1), the wheel's current and the over-current limit or
+    /// the unloaded threshold (A; a stall has no current limit), the command's timeout, the
+    /// time without contact and the COMM_LOSS timeout, the sensor timeout (s). NaN where a
+    /// stop has no such value: commanded, hazard and keep-out stops have neither.
+    func stopMeasurement(at now: Double) -> (value: Double, limit: Double) {
         let c = controller.configuration, wheel = controller.stopWheel
-        let current = (0..<6).contains(wheel) ? status.current[wheel] : 0
+        let current = (0..<6).contains(wheel) ? status.current[wheel] : .nan
         switch controller.stopReason {
-        case .tiltOverLimit:
-            ports.log(Event.tiltOverLimit, .f64(controller.navigation.tilt * 180 / .pi), .f64(c.tiltLimit * 180 / .pi))
-        case .slipOverLimit: ports.log(Event.slipOverLimit, .f64(controller.navigation.slip), .f64(c.slipLimit))
-        case .motorOverCurrent: ports.log(Event.motorOverCurrent, .i32(Int32(wheel)), .f64(current))
-        case .wheelStalled: ports.log(Event.wheelStalled, .i32(Int32(wheel)), .f64(current))
-        case .groundContactLost: ports.log(Event.groundContactLost, .i32(Int32(wheel)), .f64(current))
-        case .commandTimeout: ports.log(Event.commandTimedOut, .f64(controller.commandTimeout))
-        case .commLoss: ports.log(Event.commLoss, .f64(now - lastGroundContact))
-        case .sensorsInvalid: ports.log(Event.sensorsInvalid)
-        case .none, .commanded, .hazard, .keepOut: break
+        case .tiltOverLimit: return (controller.navigation.tilt * 180 / .pi, c.tiltLimit * 180 / .pi)
+        case .slipOverLimit: return (controller.navigation.slip, c.slipLimit)
+        case .motorOverCurrent: return (current, c.overCurrentLimit)
+        case .wheelStalled: return (current, .nan)
+        case .groundContactLost: return (current, c.noLoadCurrent + c.unloadedMargin)
+        case .commandTimeout: return (.nan, controller.commandTimeout)
+        case .commLoss: return (now - lastGroundContact, c.commLossTimeout)
+        case .sensorsInvalid: return (.nan, c.sensorTimeout)
+        case .none, .commanded, .hazard, .keepOut: return (.nan, .nan)
         }
     }
 
