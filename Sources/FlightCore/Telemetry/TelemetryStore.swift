@@ -50,14 +50,42 @@ public final class TelemetryStore: Component {
         }
     }
 
-    public private(set) var slots: ContiguousArray<Slot> = []
+    // The slot table: allocated by `register` (the topology's build, before the first tick),
+    // then written in place by `write`. A table behind a pointer rather than a ContiguousArray
+    // property, and the counters in a private struct rather than public stored properties,
+    // because Swift checks every in-place change of a public class property, and of a class
+    // property holding an array, for exclusive access at run time (swift_beginAccess and
+    // swift_endAccess cost as much as the write itself); the private, trivially copyable
+    // properties here are checked at compile time. Slot indices come from `register`.
+    private var table = UnsafeMutableBufferPointer<Slot>(start: nil, count: 0)
+    private var counts = Counts()
     var indexByID: [ChannelID: Int] = [:]
 
-    public private(set) var samplesAccepted: UInt64 = 0
-    public private(set) var samplesUnchanged: UInt64 = 0
-    public private(set) var limitTransitions: UInt64 = 0
+    private struct Counts {
+        var accepted: UInt64 = 0
+        var unchanged: UInt64 = 0
+        var limitTransitions: UInt64 = 0
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+    }
+
+    /// Every channel's slot, in registration order: a copy (it allocates, so not for the tick
+    /// path: there, ``withSlots(_:)``).
+    public var slots: ContiguousArray<Slot> { ContiguousArray(table) }
+    public var samplesAccepted: UInt64 { counts.accepted }
+    public var samplesUnchanged: UInt64 { counts.unchanged }
+    public var limitTransitions: UInt64 { counts.limitTransitions }
     /// FNV-1a over every accepted sample: (id, time, type, value bits).
-    public private(set) var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+    public var digest: UInt64 { counts.digest }
+
+    /// Calls `body` with every channel's slot, in registration order, without copying them.
+    public func withSlots<R>(_ body: (UnsafeBufferPointer<Slot>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(table))
+    }
+
+    deinit {
+        table.deinitialize()
+        table.deallocate()
+    }
 
     public enum Channel: UInt32 { case samples = 0, limitTransitions = 1 }
     public enum Event: UInt32 { case limitYellow = 0, limitRed = 1, limitNominal = 2 }
@@ -81,34 +109,41 @@ public final class TelemetryStore: Component {
 
     /// Adds a component's channels; returns the local-id-to-slot table. Called by the topology.
     func register(_ channels: [ChannelDefinition], component: String, baseID: UInt32) -> [Int32] {
-        var table = [Int32](repeating: -1, count: Int(channels.map(\.localID).max().map { $0 + 1 } ?? 0))
-        slots.reserveCapacity(slots.count + channels.count)
+        var local = [Int32](repeating: -1, count: Int(channels.map(\.localID).max().map { $0 + 1 } ?? 0))
+        // A new table with room for these channels; the old one's slots move into it.
+        var n = table.count
+        let grown = UnsafeMutablePointer<Slot>.allocate(capacity: n + channels.count)
+        if let old = table.baseAddress { grown.moveInitialize(from: old, count: n) }
+        table.deallocate()
         for c in channels {
             let id = ChannelID(baseID + c.localID)
-            table[Int(c.localID)] = Int32(slots.count)
-            indexByID[id] = slots.count
-            slots.append(Slot(id: id, qualifiedName: component + "." + c.name, type: c.type, update: c.update, limits: c.limits, value: FlightValue.zero(of: c.type) ?? .u8(0)))
+            local[Int(c.localID)] = Int32(n)
+            indexByID[id] = n
+            (grown + n).initialize(to: Slot(id: id, qualifiedName: component + "." + c.name, type: c.type, update: c.update, limits: c.limits, value: FlightValue.zero(of: c.type) ?? .u8(0)))
+            n += 1
         }
-        return table
+        table = UnsafeMutableBufferPointer(start: grown, count: n)
+        return local
     }
 
     /// Records a sample. On the tick path: no allocation.
     func write(slot i: Int, _ value: FlightValue, time: FlightTime) {
-        // One access to the slot for the whole update: each separate `slots[i]` on a class's
-        // array is an exclusivity check and a uniqueness check of its own.
-        guard let accepted = slots[i].accept(value, time: time) else {
-            samplesUnchanged &+= 1
+        // `i` comes from the component's table built by `register`: in range by construction
+        // (checked here all the same, as the array subscript it replaces did).
+        precondition(i >= 0 && i < table.count, "telemetry slot out of range")
+        guard let accepted = table[i].accept(value, time: time) else {
+            counts.unchanged &+= 1
             return
         }
-        samplesAccepted &+= 1
-        var d = digest
+        counts.accepted &+= 1
+        var d = counts.digest
         Self.fold(&d, UInt64(accepted.id.rawValue))
         Self.fold(&d, time.totalMicroseconds)
         Self.fold(&d, UInt64(value.tag))
         Self.fold(&d, value.bitPattern)
-        digest = d
+        counts.digest = d
         if let state = accepted.newLimitState {
-            limitTransitions &+= 1
+            counts.limitTransitions &+= 1
             let args = EventArguments(.u32(accepted.id.rawValue), .f64(value.doubleValue))
             if state.isRed {
                 ports.log(Event.limitRed, args)
@@ -138,11 +173,11 @@ public final class TelemetryStore: Component {
 
     /// The latest sample of a channel, or nil if it was never written (or does not exist).
     public func latest(_ id: ChannelID) -> (value: FlightValue, time: FlightTime)? {
-        guard let i = indexByID[id], slots[i].written else { return nil }
-        return (slots[i].value, slots[i].time)
+        guard let i = indexByID[id], table[i].written else { return nil }
+        return (table[i].value, table[i].time)
     }
 
-    public func slot(_ id: ChannelID) -> Slot? { indexByID[id].map { slots[$0] } }
+    public func slot(_ id: ChannelID) -> Slot? { indexByID[id].map { table[$0] } }
 
     /// A bounded, resumable drain for a downlink with limited room: visits channels written
     /// since their last drain, starting at slot `cursor` and going round once; `body` gets the
@@ -151,17 +186,17 @@ public final class TelemetryStore: Component {
     /// channel starves). Returns false when it stopped early.
     @discardableResult
     public func drainPending(from cursor: inout Int, _ body: (ChannelID, FlightType, FlightValue, FlightTime) -> Bool) -> Bool {
-        let n = slots.count
+        let n = table.count
         guard n > 0 else { return true }
         if cursor < 0 || cursor >= n { cursor = 0 }
         for step in 0..<n {
             let i = (cursor + step) % n
-            guard slots[i].pending else { continue }
-            guard body(slots[i].id, slots[i].type, slots[i].value, slots[i].time) else {
+            guard table[i].pending else { continue }
+            guard body(table[i].id, table[i].type, table[i].value, table[i].time) else {
                 cursor = i
                 return false
             }
-            slots[i].pending = false
+            table[i].pending = false
         }
         return true
     }
@@ -169,9 +204,9 @@ public final class TelemetryStore: Component {
     /// Calls `body` for each channel written since the last drain, in id-registration order,
     /// and marks them drained. This is what a downlink calls.
     public func drainPending(_ body: (ChannelID, FlightValue, FlightTime) -> Void) {
-        for i in slots.indices where slots[i].pending {
-            slots[i].pending = false
-            body(slots[i].id, slots[i].value, slots[i].time)
+        for i in table.indices where table[i].pending {
+            table[i].pending = false
+            body(table[i].id, table[i].value, table[i].time)
         }
     }
 }
