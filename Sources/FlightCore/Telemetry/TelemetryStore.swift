@@ -10,27 +10,43 @@ public final class TelemetryStore: Component {
     public var ports = ComponentPorts.unwired
 
     public struct Slot: Sendable {
-        public let id: ChannelID
-        public let qualifiedName: String
-        public let type: FlightType
-        public let update: UpdatePolicy
-        public let limits: ChannelLimits?
+        // What a write touches first, together at the start of the slot (it is 200-odd bytes,
+        // most of them the name, type and limits that a write reads rarely or never).
         public internal(set) var value: FlightValue
         public internal(set) var time: FlightTime = .zero
+        /// Time of the last write, accepted or not (an unchanged value on an on-change channel
+        /// still shows its writer is alive; the fault manager's staleness monitors read this).
+        public internal(set) var lastWrite: FlightTime = .zero
+        public internal(set) var samples: UInt64 = 0
+        public let id: ChannelID
+        public let update: UpdatePolicy
+        /// ``FlightValue``'s tag of the values `type` takes (0 for strings: none).
+        let valueTag: UInt8
         public internal(set) var written = false
         /// Written since last drained for downlink.
         public internal(set) var pending = false
         public internal(set) var limitState: LimitState = .nominal
-        public internal(set) var samples: UInt64 = 0
-        /// Time of the last write, accepted or not (an unchanged value on an on-change channel
-        /// still shows its writer is alive; the fault manager's staleness monitors read this).
-        public internal(set) var lastWrite: FlightTime = .zero
+        public let limits: ChannelLimits?
+        public let qualifiedName: String
+        public let type: FlightType
+
+        init(id: ChannelID, qualifiedName: String, type: FlightType, update: UpdatePolicy, limits: ChannelLimits?) {
+            let zero = FlightValue.zero(of: type)
+            self.value = zero ?? .u8(0)
+            self.id = id
+            self.update = update
+            self.valueTag = zero?.tag ?? 0
+            self.limits = limits
+            self.qualifiedName = qualifiedName
+            self.type = type
+        }
 
         /// Takes a sample unless it is an unchanged value on an on-change channel (nil). Returns
         /// the channel id and, when the value crossed into another limit state, that state.
         @inline(__always)
         mutating func accept(_ value: FlightValue, time: FlightTime) -> (id: ChannelID, newLimitState: LimitState?)? {
-            precondition(value.isOf(type), "telemetry value of the wrong type for its channel")
+            // `value.isOf(type)`, by the tag worked out once from the type.
+            precondition(value.tag == valueTag, "telemetry value of the wrong type for its channel")
             lastWrite = time
             // Unchanged means the same bits (as F Prime compares serialized values): NaN repeated
             // is no change, 0.0 to -0.0 is one.
@@ -119,7 +135,7 @@ public final class TelemetryStore: Component {
             let id = ChannelID(baseID + c.localID)
             local[Int(c.localID)] = Int32(n)
             indexByID[id] = n
-            (grown + n).initialize(to: Slot(id: id, qualifiedName: component + "." + c.name, type: c.type, update: c.update, limits: c.limits, value: FlightValue.zero(of: c.type) ?? .u8(0)))
+            (grown + n).initialize(to: Slot(id: id, qualifiedName: component + "." + c.name, type: c.type, update: c.update, limits: c.limits))
             n += 1
         }
         table = UnsafeMutableBufferPointer(start: grown, count: n)
