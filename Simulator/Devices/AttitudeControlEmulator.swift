@@ -27,7 +27,13 @@ public final class AttitudeControlEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
     /// The accepted target (unit vector, inertial), or nil: hold the present attitude.
     public private(set) var target: (x: Double, y: Double, z: Double)?
     public private(set) var latestCommand: AttitudeCommand?
@@ -39,23 +45,23 @@ public final class AttitudeControlEmulator: DeviceEmulator {
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 10)) {
         endpoint = DeviceEndpoint(link: link, filter: .ids([AttitudeCommand.id]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     public func rejectedCommands(_ reason: Rejection) -> Int { rejectedByReason[reason.rawValue] }
     public var rejectedCommands: Int { rejectedByReason.reduce(0, +) }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         while let m = endpoint.receive() {
             if case .attitudeCommand(let c) = m { handle(c) }
         }
-        guard let counter = publication.due(at: time) else { return endpoint.flush() }
+        guard let counter = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
-        publication.send(.attitudeStatus(AttitudeStatus(
+        publishing.record(sent: endpoint.send(.attitudeStatus(AttitudeStatus(
             pointingError: m.pointingError, bodyRate: m.bodyRate,
             settled: m.pointingError <= settledError && m.bodyRate <= settledRate, holding: target == nil, valid: m.valid,
-            commandCounter: latestCommand?.counter ?? 0, counter: counter)), on: endpoint)
+            commandCounter: latestCommand?.counter ?? 0, counter: counter))) == .sent)
     }
 
     public func handle(_ c: AttitudeCommand) {

@@ -59,7 +59,13 @@ public final class EngineControllerEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
     public private(set) var state = State()
     /// The last command the controller accepted.
     public private(set) var latestCommand: EngineControllerCommand?
@@ -68,7 +74,7 @@ public final class EngineControllerEmulator: DeviceEmulator {
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 50)) {
         endpoint = DeviceEndpoint(link: link, filter: .ids([EngineControllerCommand.id]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     /// Commands refused for `reason` (malformed ones are in the endpoint's counts).
@@ -77,17 +83,17 @@ public final class EngineControllerEmulator: DeviceEmulator {
     public var rejectedCommands: Int { rejectedByReason.reduce(0, +) }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         while let m = endpoint.receive() {
             if case .engineCommand(let c) = m { handle(c) }
         }
-        guard let counter = publication.due(at: time) else { return endpoint.flush() }
+        guard let counter = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
-        publication.send(.engineStatus(EngineControllerStatus(
+        publishing.record(sent: endpoint.send(.engineStatus(EngineControllerStatus(
             thrust: m.thrust, chamberPressure: m.chamberPressure,
             valve: m.faults.contains(.valveFault) ? .fault : state.valve, armed: state.armed,
             shutdown: state.shutdownLatched, thrustValid: m.thrustValid, pressureValid: m.pressureValid, faults: m.faults,
-            commandCounter: latestCommand?.counter ?? 0, counter: counter)), on: endpoint)
+            commandCounter: latestCommand?.counter ?? 0, counter: counter))) == .sent)
     }
 
     /// Applies one decoded command (``step(to:)`` calls it for each that arrived).

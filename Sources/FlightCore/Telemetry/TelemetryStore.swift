@@ -171,13 +171,22 @@ public final class TelemetryStore: Component {
         }
     }
 
+    /// FNV-1a over the eight bytes of `v`, lowest first. Folding a zero byte only multiplies by
+    /// the prime, so the zero bytes above the highest non-zero one (ids, tags, times and most
+    /// values have several) are folded as one multiplication by the prime to their count: the
+    /// same digest, with fewer steps in the chain of dependent multiplications.
     @inline(__always)
     private static func fold(_ digest: inout UInt64, _ v: UInt64) {
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        let significant = (64 - v.leadingZeroBitCount + 7) / 8
         var x = v
-        for _ in 0..<8 {
-            digest = (digest ^ (x & 0xFF)) &* 0x0000_0100_0000_01B3
+        for _ in 0..<significant {
+            digest = (digest ^ (x & 0xFF)) &* prime
             x >>= 8
         }
+        var scale: UInt64 = 1
+        for _ in significant..<8 { scale &*= prime }
+        digest &*= scale
     }
 
     public func tick(_ context: TickContext) {
