@@ -90,11 +90,15 @@ public enum DeviceMessage: Equatable, Sendable {
     /// Decodes a payload received under `id`. Rejects ids outside the plan, payloads of the
     /// wrong length and fields outside their range, each with its reason. Never traps.
     public static func decode(id: UInt16, payload: UnsafeRawBufferPointer) throws(DeviceDecodeError) -> DeviceMessage {
-        guard let definition = definition(of: id) else { throw .unknownID(id) }
-        guard payload.count == definition.length else {
-            throw .wrongLength(id: id, expected: definition.length, got: payload.count)
+        let check = withDefinition(of: id) { definition -> DeviceDecodeError? in
+            guard payload.count == definition.length else {
+                return .wrongLength(id: id, expected: definition.length, got: payload.count)
+            }
+            if let s = definition.firstOutOfRange(payload) { return .outOfRange(id: id, signal: s.name) }
+            return nil
         }
-        if let s = definition.firstOutOfRange(payload) { throw .outOfRange(id: id, signal: s.name) }
+        guard let check else { throw .unknownID(id) }  // not in the plan
+        if let refusal = check { throw refusal }
         let r = PayloadReader(bytes: payload)
         let ids = Self.planIDs
         switch id {
@@ -122,37 +126,41 @@ public enum DeviceMessage: Equatable, Sendable {
         throw .unknownID(id)
     }
 
-    /// The plan's definition of `id`, without searching the whole plan on the hot path.
-    static func definition(of id: UInt16) -> CANMessage? {
+    /// `body` applied to the plan's definition of `id` (nil when the plan has no such id),
+    /// without searching the whole plan on the hot path. The definition is lent from its
+    /// static, not copied: a copy retains and releases its name, sender and signal table, on
+    /// every message sent and received.
+    @inline(__always)
+    static func withDefinition<R>(of id: UInt16, _ body: (borrowing CANMessage) -> R) -> R? {
         let ids = Self.planIDs
-        return switch id {
-        case ids.engineCommand: EngineControllerCommand.definition
-        case ids.engineStatus: EngineControllerStatus.definition
-        case ids.attitudeCommand: AttitudeCommand.definition
-        case ids.attitudeStatus: AttitudeStatus.definition
-        case ids.legContact: LegContactStatus.definition
-        case ids.imuAcceleration: IMUAcceleration.definition
-        case ids.imuRate: IMURate.definition
-        case ids.roverAttitude: RoverAttitude.definition
-        case ids.hazardRange: HazardRange.definition
-        case ids.power: PowerStatus.definition
+        switch id {
+        case ids.engineCommand: return body(EngineControllerCommand.definition)
+        case ids.engineStatus: return body(EngineControllerStatus.definition)
+        case ids.attitudeCommand: return body(AttitudeCommand.definition)
+        case ids.attitudeStatus: return body(AttitudeStatus.definition)
+        case ids.legContact: return body(LegContactStatus.definition)
+        case ids.imuAcceleration: return body(IMUAcceleration.definition)
+        case ids.imuRate: return body(IMURate.definition)
+        case ids.roverAttitude: return body(RoverAttitude.definition)
+        case ids.hazardRange: return body(HazardRange.definition)
+        case ids.power: return body(PowerStatus.definition)
         default:
             if index(of: id, base: ids.altimeterBeam0, count: AltimeterBeam.beamCount) != nil {
-                AltimeterBeam.definition
+                return body(AltimeterBeam.definition)
             } else if index(of: id, base: ids.wheelCommand0, count: WheelCommand.wheelCount) != nil {
-                WheelCommand.definition
+                return body(WheelCommand.definition)
             } else if index(of: id, base: ids.wheelStatus0, count: WheelCommand.wheelCount) != nil {
-                WheelStatus.definition
+                return body(WheelStatus.definition)
             } else {
-                nil
+                return nil
             }
         }
     }
 
-    static func length(of id: UInt16) -> Int? { definition(of: id)?.length }
+    static func length(of id: UInt16) -> Int? { withDefinition(of: id) { $0.length } }
 
     /// Whether `id` is a message of the plan that the Devices codec knows.
-    public static func isKnown(_ id: UInt16) -> Bool { definition(of: id) != nil }
+    public static func isKnown(_ id: UInt16) -> Bool { length(of: id) != nil }
 
     /// The plan's ids of the typed messages (of beam and wheel 0 for the numbered ones), read
     /// once per call: each `X.definition.id` is a lazily initialised static, and checking that
