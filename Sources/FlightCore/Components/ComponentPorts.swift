@@ -101,6 +101,7 @@ public struct ComponentPorts {
         wiring?.write(local, value)
     }
 
+    @inlinable
     public func write<ID: RawRepresentable<UInt32>>(_ channel: ID, _ value: FlightValue) {
         write(channel.rawValue, value)
     }
@@ -115,18 +116,22 @@ public struct ComponentPorts {
         wiring?.log(local, args)
     }
 
+    @inlinable
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ args: EventArguments = EventArguments()) {
         log(event.rawValue, args)
     }
 
+    @inlinable
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue) {
         log(event.rawValue, EventArguments(a))
     }
 
+    @inlinable
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue, _ b: FlightValue) {
         log(event.rawValue, EventArguments(a, b))
     }
 
+    @inlinable
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue, _ b: FlightValue, _ c: FlightValue) {
         log(event.rawValue, EventArguments(a, b, c))
     }
@@ -146,6 +151,7 @@ public struct ComponentPorts {
         return w.parameter(local)
     }
 
+    @inlinable
     public func parameter<ID: RawRepresentable<UInt32>>(_ p: ID) -> FlightValue { parameter(p.rawValue) }
 }
 
