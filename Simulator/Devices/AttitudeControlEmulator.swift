@@ -27,9 +27,17 @@ public final class AttitudeControlEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
     /// The accepted target (unit vector, inertial), or nil: hold the present attitude.
-    public private(set) var target: (x: Double, y: Double, z: Double)?
+    public var target: (x: Double, y: Double, z: Double)? { accepted }
+    // Behind `target`: private, so the rig's read of it every step is checked at compile time.
+    private var accepted: (x: Double, y: Double, z: Double)?
     public private(set) var latestCommand: AttitudeCommand?
     public private(set) var acceptedCommands = 0
     private var rejectedByReason = [Int](repeating: 0, count: Rejection.allCases.count)
@@ -39,33 +47,33 @@ public final class AttitudeControlEmulator: DeviceEmulator {
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 10)) {
         endpoint = DeviceEndpoint(link: link, filter: .ids([AttitudeCommand.id]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     public func rejectedCommands(_ reason: Rejection) -> Int { rejectedByReason[reason.rawValue] }
     public var rejectedCommands: Int { rejectedByReason.reduce(0, +) }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         while let m = endpoint.receive() {
             if case .attitudeCommand(let c) = m { handle(c) }
         }
-        guard let counter = publication.due(at: time) else { return endpoint.flush() }
+        guard let counter = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
-        publication.send(.attitudeStatus(AttitudeStatus(
+        publishing.record(sent: endpoint.send(.attitudeStatus(AttitudeStatus(
             pointingError: m.pointingError, bodyRate: m.bodyRate,
-            settled: m.pointingError <= settledError && m.bodyRate <= settledRate, holding: target == nil, valid: m.valid,
-            commandCounter: latestCommand?.counter ?? 0, counter: counter)), on: endpoint)
+            settled: m.pointingError <= settledError && m.bodyRate <= settledRate, holding: accepted == nil, valid: m.valid,
+            commandCounter: latestCommand?.counter ?? 0, counter: counter))) == .sent)
     }
 
     public func handle(_ c: AttitudeCommand) {
         if let last = latestCommand, last.counter == c.counter { return reject(.repeatedCounter) }
         if c.hold {
-            target = nil
+            accepted = nil
         } else {
             let n = (c.axis.x * c.axis.x + c.axis.y * c.axis.y + c.axis.z * c.axis.z).squareRoot()
             guard n >= 0.9, n <= 1.1 else { return reject(.notUnitAxis) }
-            target = (c.axis.x / n, c.axis.y / n, c.axis.z / n)
+            accepted = (c.axis.x / n, c.axis.y / n, c.axis.z / n)
         }
         latestCommand = c
         acceptedCommands += 1

@@ -100,7 +100,9 @@ public struct PublicationState: Sendable, Equatable {
         return c
     }
 
-    mutating func send(_ m: DeviceMessage, on endpoint: DeviceEndpoint) {
-        if endpoint.send(m) != .sent { sendFailures += 1 }
+    /// Counts a send the link refused. The caller sends (`endpoint.send(m) == .sent`) before
+    /// this mutation begins, so the link's code never runs inside an access to the state.
+    mutating func record(sent: Bool) {
+        if !sent { sendFailures += 1 }
     }
 }

@@ -59,8 +59,16 @@ public final class EngineControllerEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
-    public private(set) var state = State()
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
+    public var state: State { controller }
+    // Behind `state`: private, so the rig's read of it every step is checked at compile time.
+    private var controller = State()
     /// The last command the controller accepted.
     public private(set) var latestCommand: EngineControllerCommand?
     public private(set) var acceptedCommands = 0
@@ -68,7 +76,7 @@ public final class EngineControllerEmulator: DeviceEmulator {
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 50)) {
         endpoint = DeviceEndpoint(link: link, filter: .ids([EngineControllerCommand.id]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     /// Commands refused for `reason` (malformed ones are in the endpoint's counts).
@@ -77,29 +85,29 @@ public final class EngineControllerEmulator: DeviceEmulator {
     public var rejectedCommands: Int { rejectedByReason.reduce(0, +) }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         while let m = endpoint.receive() {
             if case .engineCommand(let c) = m { handle(c) }
         }
-        guard let counter = publication.due(at: time) else { return endpoint.flush() }
+        guard let counter = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
-        publication.send(.engineStatus(EngineControllerStatus(
+        publishing.record(sent: endpoint.send(.engineStatus(EngineControllerStatus(
             thrust: m.thrust, chamberPressure: m.chamberPressure,
-            valve: m.faults.contains(.valveFault) ? .fault : state.valve, armed: state.armed,
-            shutdown: state.shutdownLatched, thrustValid: m.thrustValid, pressureValid: m.pressureValid, faults: m.faults,
-            commandCounter: latestCommand?.counter ?? 0, counter: counter)), on: endpoint)
+            valve: m.faults.contains(.valveFault) ? .fault : controller.valve, armed: controller.armed,
+            shutdown: controller.shutdownLatched, thrustValid: m.thrustValid, pressureValid: m.pressureValid, faults: m.faults,
+            commandCounter: latestCommand?.counter ?? 0, counter: counter))) == .sent)
     }
 
     /// Applies one decoded command (``step(to:)`` calls it for each that arrived).
     public func handle(_ c: EngineControllerCommand) {
         if let last = latestCommand, last.counter == c.counter { return reject(.repeatedCounter) }
         if c.shutdown {
-            state = State(armed: false, valve: .closed, throttle: 0, shutdownLatched: true)
+            controller = State(armed: false, valve: .closed, throttle: 0, shutdownLatched: true)
             return accept(c)
         }
-        if state.shutdownLatched {
+        if controller.shutdownLatched {
             guard !c.arm, c.valve == .closed || c.valve == .hold else { return reject(.shutdownLatched) }
-            state = State()
+            controller = State()
             return accept(c)
         }
         let valve: EngineControllerStatus.ValveState =
@@ -107,14 +115,14 @@ public final class EngineControllerEmulator: DeviceEmulator {
             case .closed: .closed
             case .open: .open
             case .purge: .purge
-            case .hold: state.valve
+            case .hold: controller.valve
             }
         if valve == .open || valve == .purge {
-            guard state.armed, c.arm else { return reject(.notArmed) }
+            guard controller.armed, c.arm else { return reject(.notArmed) }
         }
-        state.armed = c.arm
-        state.valve = valve
-        state.throttle = c.throttle
+        controller.armed = c.arm
+        controller.valve = valve
+        controller.throttle = c.throttle
         accept(c)
     }
 

@@ -29,24 +29,28 @@ public final class LanderIMUEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 100)) {
         self.endpoint = DeviceEndpoint(link: link, filter: .ids([]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         drain(endpoint)
-        guard let c = publication.due(at: time) else { return endpoint.flush() }
+        guard let c = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
-        publication.send(.imuAcceleration(IMUAcceleration(
-            x: m.specificForce.x, y: m.specificForce.y, z: m.specificForce.z, valid: m.valid, saturated: m.saturated, counter: c)),
-            on: endpoint)
-        publication.send(.imuRate(IMURate(
-            x: m.angularRate.x, y: m.angularRate.y, z: m.angularRate.z, valid: m.valid, saturated: m.saturated, counter: c)),
-            on: endpoint)
+        publishing.record(sent: endpoint.send(.imuAcceleration(IMUAcceleration(
+            x: m.specificForce.x, y: m.specificForce.y, z: m.specificForce.z, valid: m.valid, saturated: m.saturated, counter: c))) == .sent)
+        publishing.record(sent: endpoint.send(.imuRate(IMURate(
+            x: m.angularRate.x, y: m.angularRate.y, z: m.angularRate.z, valid: m.valid, saturated: m.saturated, counter: c))) == .sent)
     }
 }
 
@@ -77,22 +81,27 @@ public final class AltimeterEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 20)) {
         self.endpoint = DeviceEndpoint(link: link, filter: .ids([]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         drain(endpoint)
-        guard let c = publication.due(at: time) else { return endpoint.flush() }
+        guard let c = publishing.due(at: time) else { return endpoint.flush() }
         for i in 0..<AltimeterBeam.beamCount {
             let b = i < measurement.beams.count ? measurement.beams[i] : Beam()
-            publication.send(.altimeterBeam(AltimeterBeam(
-                beam: i, range: b.range, rangeRate: b.rangeRate, rangeValid: b.rangeValid, rateValid: b.rateValid, counter: c)),
-                on: endpoint)
+            publishing.record(sent: endpoint.send(.altimeterBeam(AltimeterBeam(
+                beam: i, range: b.range, rangeRate: b.rangeRate, rangeValid: b.rangeValid, rateValid: b.rateValid, counter: c))) == .sent)
         }
     }
 }
@@ -110,18 +119,24 @@ public final class LegContactEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 100)) {
         self.endpoint = DeviceEndpoint(link: link, filter: .ids([]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         drain(endpoint)
-        guard let c = publication.due(at: time) else { return endpoint.flush() }
-        publication.send(.legContact(LegContactStatus(contact: measurement.contact, valid: measurement.valid, counter: c)), on: endpoint)
+        guard let c = publishing.due(at: time) else { return endpoint.flush() }
+        publishing.record(sent: endpoint.send(.legContact(LegContactStatus(contact: measurement.contact, valid: measurement.valid, counter: c))) == .sent)
     }
 }
 
@@ -155,22 +170,27 @@ public final class PowerUnitEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 2)) {
         self.endpoint = DeviceEndpoint(link: link, filter: .ids([]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         drain(endpoint)
-        guard let c = publication.due(at: time) else { return endpoint.flush() }
+        guard let c = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
-        publication.send(.power(PowerStatus(
+        publishing.record(sent: endpoint.send(.power(PowerStatus(
             busVoltage: m.busVoltage, busCurrent: m.busCurrent, stateOfCharge: m.stateOfCharge, faults: m.faults,
-            voltageValid: m.voltageValid, currentValid: m.currentValid, chargeValid: m.chargeValid, counter: c)),
-            on: endpoint)
+            voltageValid: m.voltageValid, currentValid: m.currentValid, chargeValid: m.chargeValid, counter: c))) == .sent)
     }
 }
 
@@ -195,21 +215,27 @@ public final class RoverIMUEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 20)) {
         self.endpoint = DeviceEndpoint(link: link, filter: .ids([]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         drain(endpoint)
-        guard let c = publication.due(at: time) else { return endpoint.flush() }
+        guard let c = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
-        publication.send(.roverAttitude(RoverAttitude(
+        publishing.record(sent: endpoint.send(.roverAttitude(RoverAttitude(
             roll: m.roll, pitch: m.pitch, headingRate: m.headingRate, inclinometerValid: m.inclinometerValid,
-            gyroValid: m.gyroValid, counter: c)), on: endpoint)
+            gyroValid: m.gyroValid, counter: c))) == .sent)
     }
 }
 
@@ -233,26 +259,31 @@ public final class HazardRangeEmulator: DeviceEmulator {
 
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
 
     public init(link: DeviceEndpoint.Link, schedule: PublicationSchedule = PublicationSchedule(hertz: 10)) {
         self.endpoint = DeviceEndpoint(link: link, filter: .ids([]))
-        publication = PublicationState(schedule: schedule)
+        publishing = PublicationState(schedule: schedule)
     }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         drain(endpoint)
-        guard let c = publication.due(at: time) else { return endpoint.flush() }
+        guard let c = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
         var noReturn: HazardRange.Beams = []
         if m.left == nil { noReturn.insert(.left) }
         if m.center == nil { noReturn.insert(.center) }
         if m.right == nil { noReturn.insert(.right) }
         noReturn.formIntersection(m.valid)
-        publication.send(.hazardRange(HazardRange(
-            left: m.left ?? 0, center: m.center ?? 0, right: m.right ?? 0, valid: m.valid, noReturn: noReturn, counter: c)),
-            on: endpoint)
+        publishing.record(sent: endpoint.send(.hazardRange(HazardRange(
+            left: m.left ?? 0, center: m.center ?? 0, right: m.right ?? 0, valid: m.valid, noReturn: noReturn, counter: c))) == .sent)
     }
 }
 

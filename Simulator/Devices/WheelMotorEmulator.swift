@@ -48,7 +48,13 @@ public final class WheelMotorEmulator: DeviceEmulator {
     public let configuration: Configuration
     public let endpoint: DeviceEndpoint
     public var measurement = Measurement()
-    public var publication: PublicationState
+    public var publication: PublicationState {
+        get { publishing }
+        set { publishing = newValue }
+    }
+    // `publication`'s storage, private so that step(to:) changes it in place without a run-time
+    // exclusivity check (every access to a public stored property of a class has one).
+    private var publishing: PublicationState
     /// The last command the controller accepted.
     public private(set) var latestCommand: WheelCommand?
     public private(set) var acceptedCommands = 0
@@ -65,7 +71,7 @@ public final class WheelMotorEmulator: DeviceEmulator {
         self.wheel = wheel
         self.configuration = configuration
         endpoint = DeviceEndpoint(link: link, filter: .ids([WheelCommand.id(wheel: wheel)]))
-        publication = PublicationState(schedule: configuration.schedule)
+        publishing = PublicationState(schedule: configuration.schedule)
     }
 
     /// The speed the wheel should turn at, rad/s: the accepted command's, or 0 when disabled,
@@ -81,7 +87,7 @@ public final class WheelMotorEmulator: DeviceEmulator {
     public var rejectedCommands: Int { rejectedByReason.reduce(0, +) }
 
     public func step(to time: FlightDuration) {
-        guard publication.advance(to: time) else { return }
+        guard publishing.advance(to: time) else { return }
         while let m = endpoint.receive() {
             if case .wheelCommand(let c) = m, c.wheel == wheel { handle(c, at: time) }
         }
@@ -89,12 +95,12 @@ public final class WheelMotorEmulator: DeviceEmulator {
             isTimedOut = true
             timeouts += 1
         }
-        guard let counter = publication.due(at: time) else { return endpoint.flush() }
+        guard let counter = publishing.due(at: time) else { return endpoint.flush() }
         let m = measurement
-        publication.send(.wheelStatus(WheelStatus(
+        publishing.record(sent: endpoint.send(.wheelStatus(WheelStatus(
             wheel: wheel, speed: m.speed, current: m.current, encoderCount: WheelStatus.wrappedEncoderCount(m.encoderTicks),
             valid: m.valid, enabled: isEnabled, stall: m.stall, overCurrent: m.overCurrent, commandTimeout: isTimedOut,
-            counter: counter)), on: endpoint)
+            counter: counter))) == .sent)
     }
 
     /// Applies one decoded command received at `time`.

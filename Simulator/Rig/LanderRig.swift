@@ -65,6 +65,10 @@ public final class LanderRig {
     public var modelsFlightComputer = false
     /// The scenario being played, with its record of what started and ended when.
     public private(set) var scenario: ScenarioRunner?
+    /// Whether ``scenario`` is set (only ``run(_:)`` sets it): what `step()` tests on every
+    /// step, a private Bool (checked for exclusive access at compile time) rather than the
+    /// public optional (checked at run time on every access).
+    private var playing = false
 
     let links: [RigLink]
     let stepNanoseconds: Int64
@@ -115,6 +119,7 @@ public final class LanderRig {
     /// is the caller's to apply to the configuration before building the rig.
     public func run(_ scenario: Scenario) {
         self.scenario = ScenarioRunner(scenario)
+        playing = true
     }
 
     /// Faults the scenario has started and not ended.
@@ -122,7 +127,7 @@ public final class LanderRig {
 
     /// One physics step, then the emulators (see the type's documentation).
     public func step() {
-        scenario?.update(time: world.time, target: self)
+        if playing { scenario?.update(time: world.time, target: self) }
         world.step()
         let before = seen
         feedSensors()
@@ -238,9 +243,7 @@ public final class LanderRig {
     func applyCommands() {
         let s = engine.state
         let direction = attitude.target.map { Vector3($0.x, $0.y, $0.z) } ?? .zero
-        world.command = EngineCommand(
-            engineOn: s.isFiring, thrust: s.isFiring ? s.throttle / 100 * world.simulation.dynamics.vehicle.maxThrust : 0,
-            direction: direction)
+        world.command(firing: s.isFiring, throttle: s.throttle, direction: direction)
     }
 
     /// Steps between calls of a sensor emulator that has nothing to publish (10 ms at 1 kHz).
@@ -261,3 +264,14 @@ func acosDegrees(_ c: Double) -> Double {
 #if canImport(Glibc)
     import Glibc
 #endif
+
+extension LanderWorld {
+    /// Sets the engine command from the engine controller's state (throttle in % of the
+    /// vehicle's maximum thrust): one access to the rig's world per step, not a read for the
+    /// vehicle and a write for the command.
+    mutating func command(firing: Bool, throttle: Double, direction: Vector3) {
+        command = EngineCommand(
+            engineOn: firing, thrust: firing ? throttle / 100 * simulation.dynamics.vehicle.maxThrust : 0,
+            direction: direction)
+    }
+}

@@ -24,20 +24,21 @@ public enum DeviceMessage: Equatable, Sendable {
 
     /// The message's id in the CAN plan.
     public var id: UInt16 {
-        switch self {
-        case .engineCommand: EngineControllerCommand.definition.id
-        case .engineStatus: EngineControllerStatus.definition.id
-        case .attitudeCommand: AttitudeCommand.definition.id
-        case .attitudeStatus: AttitudeStatus.definition.id
-        case .legContact: LegContactStatus.definition.id
-        case .imuAcceleration: IMUAcceleration.definition.id
-        case .imuRate: IMURate.definition.id
+        let ids = Self.planIDs
+        return switch self {
+        case .engineCommand: ids.engineCommand
+        case .engineStatus: ids.engineStatus
+        case .attitudeCommand: ids.attitudeCommand
+        case .attitudeStatus: ids.attitudeStatus
+        case .legContact: ids.legContact
+        case .imuAcceleration: ids.imuAcceleration
+        case .imuRate: ids.imuRate
         case .altimeterBeam(let m): AltimeterBeam.id(beam: m.beam)
         case .wheelCommand(let m): WheelCommand.id(wheel: m.wheel)
         case .wheelStatus(let m): WheelStatus.id(wheel: m.wheel)
-        case .roverAttitude: RoverAttitude.definition.id
-        case .hazardRange: HazardRange.definition.id
-        case .power: PowerStatus.definition.id
+        case .roverAttitude: ids.roverAttitude
+        case .hazardRange: ids.hazardRange
+        case .power: ids.power
         }
     }
 
@@ -58,7 +59,7 @@ public enum DeviceMessage: Equatable, Sendable {
     /// exist. Fields out of range are clamped to their range. Allocates nothing.
     public func encode(into output: UnsafeMutableRawBufferPointer) -> Int? {
         let n = payloadCount
-        guard n > 0, output.count >= n, Self.length(of: id) != nil else { return nil }
+        guard n > 0, output.count >= n else { return nil }  // n > 0: the id is in the plan
         let payload = UnsafeMutableRawBufferPointer(rebasing: output[0..<n])
         payload.initializeMemory(as: UInt8.self, repeating: 0)
         let w = PayloadWriter(bytes: payload)
@@ -89,67 +90,98 @@ public enum DeviceMessage: Equatable, Sendable {
     /// Decodes a payload received under `id`. Rejects ids outside the plan, payloads of the
     /// wrong length and fields outside their range, each with its reason. Never traps.
     public static func decode(id: UInt16, payload: UnsafeRawBufferPointer) throws(DeviceDecodeError) -> DeviceMessage {
-        guard let definition = definition(of: id) else { throw .unknownID(id) }
-        guard payload.count == definition.length else {
-            throw .wrongLength(id: id, expected: definition.length, got: payload.count)
+        let check = withDefinition(of: id) { definition -> DeviceDecodeError? in
+            guard payload.count == definition.length else {
+                return .wrongLength(id: id, expected: definition.length, got: payload.count)
+            }
+            if let s = definition.firstOutOfRange(payload) { return .outOfRange(id: id, signal: s.name) }
+            return nil
         }
-        if let s = definition.firstOutOfRange(payload) { throw .outOfRange(id: id, signal: s.name) }
+        guard let check else { throw .unknownID(id) }  // not in the plan
+        if let refusal = check { throw refusal }
         let r = PayloadReader(bytes: payload)
+        let ids = Self.planIDs
         switch id {
-        case EngineControllerCommand.definition.id: return .engineCommand(EngineControllerCommand(r))
-        case EngineControllerStatus.definition.id: return .engineStatus(EngineControllerStatus(r))
-        case AttitudeCommand.definition.id: return .attitudeCommand(AttitudeCommand(r))
-        case AttitudeStatus.definition.id: return .attitudeStatus(AttitudeStatus(r))
-        case LegContactStatus.definition.id: return .legContact(LegContactStatus(r))
-        case IMUAcceleration.definition.id: return .imuAcceleration(IMUAcceleration(r))
-        case IMURate.definition.id: return .imuRate(IMURate(r))
-        case RoverAttitude.definition.id: return .roverAttitude(RoverAttitude(r))
-        case HazardRange.definition.id: return .hazardRange(HazardRange(r))
-        case PowerStatus.definition.id: return .power(PowerStatus(r))
+        case ids.engineCommand: return .engineCommand(EngineControllerCommand(r))
+        case ids.engineStatus: return .engineStatus(EngineControllerStatus(r))
+        case ids.attitudeCommand: return .attitudeCommand(AttitudeCommand(r))
+        case ids.attitudeStatus: return .attitudeStatus(AttitudeStatus(r))
+        case ids.legContact: return .legContact(LegContactStatus(r))
+        case ids.imuAcceleration: return .imuAcceleration(IMUAcceleration(r))
+        case ids.imuRate: return .imuRate(IMURate(r))
+        case ids.roverAttitude: return .roverAttitude(RoverAttitude(r))
+        case ids.hazardRange: return .hazardRange(HazardRange(r))
+        case ids.power: return .power(PowerStatus(r))
         default: break
         }
-        if let beam = index(of: id, base: AltimeterBeam.definition.id, count: AltimeterBeam.beamCount) {
+        if let beam = index(of: id, base: ids.altimeterBeam0, count: AltimeterBeam.beamCount) {
             return .altimeterBeam(AltimeterBeam(beam: beam, r))
         }
-        if let wheel = index(of: id, base: WheelCommand.definition.id, count: WheelCommand.wheelCount) {
+        if let wheel = index(of: id, base: ids.wheelCommand0, count: WheelCommand.wheelCount) {
             return .wheelCommand(WheelCommand(wheel: wheel, r))
         }
-        if let wheel = index(of: id, base: WheelStatus.definition.id, count: WheelCommand.wheelCount) {
+        if let wheel = index(of: id, base: ids.wheelStatus0, count: WheelCommand.wheelCount) {
             return .wheelStatus(WheelStatus(wheel: wheel, r))
         }
         throw .unknownID(id)
     }
 
-    /// The plan's definition of `id`, without searching the whole plan on the hot path.
-    static func definition(of id: UInt16) -> CANMessage? {
+    /// `body` applied to the plan's definition of `id` (nil when the plan has no such id),
+    /// without searching the whole plan on the hot path. The definition is lent from its
+    /// static, not copied: a copy retains and releases its name, sender and signal table, on
+    /// every message sent and received.
+    @inline(__always)
+    static func withDefinition<R>(of id: UInt16, _ body: (borrowing CANMessage) -> R) -> R? {
+        let ids = Self.planIDs
         switch id {
-        case EngineControllerCommand.definition.id: EngineControllerCommand.definition
-        case EngineControllerStatus.definition.id: EngineControllerStatus.definition
-        case AttitudeCommand.definition.id: AttitudeCommand.definition
-        case AttitudeStatus.definition.id: AttitudeStatus.definition
-        case LegContactStatus.definition.id: LegContactStatus.definition
-        case IMUAcceleration.definition.id: IMUAcceleration.definition
-        case IMURate.definition.id: IMURate.definition
-        case RoverAttitude.definition.id: RoverAttitude.definition
-        case HazardRange.definition.id: HazardRange.definition
-        case PowerStatus.definition.id: PowerStatus.definition
+        case ids.engineCommand: return body(EngineControllerCommand.definition)
+        case ids.engineStatus: return body(EngineControllerStatus.definition)
+        case ids.attitudeCommand: return body(AttitudeCommand.definition)
+        case ids.attitudeStatus: return body(AttitudeStatus.definition)
+        case ids.legContact: return body(LegContactStatus.definition)
+        case ids.imuAcceleration: return body(IMUAcceleration.definition)
+        case ids.imuRate: return body(IMURate.definition)
+        case ids.roverAttitude: return body(RoverAttitude.definition)
+        case ids.hazardRange: return body(HazardRange.definition)
+        case ids.power: return body(PowerStatus.definition)
         default:
-            if index(of: id, base: AltimeterBeam.definition.id, count: AltimeterBeam.beamCount) != nil {
-                AltimeterBeam.definition
-            } else if index(of: id, base: WheelCommand.definition.id, count: WheelCommand.wheelCount) != nil {
-                WheelCommand.definition
-            } else if index(of: id, base: WheelStatus.definition.id, count: WheelCommand.wheelCount) != nil {
-                WheelStatus.definition
+            if index(of: id, base: ids.altimeterBeam0, count: AltimeterBeam.beamCount) != nil {
+                return body(AltimeterBeam.definition)
+            } else if index(of: id, base: ids.wheelCommand0, count: WheelCommand.wheelCount) != nil {
+                return body(WheelCommand.definition)
+            } else if index(of: id, base: ids.wheelStatus0, count: WheelCommand.wheelCount) != nil {
+                return body(WheelStatus.definition)
             } else {
-                nil
+                return nil
             }
         }
     }
 
-    static func length(of id: UInt16) -> Int? { definition(of: id)?.length }
+    static func length(of id: UInt16) -> Int? { withDefinition(of: id) { $0.length } }
 
     /// Whether `id` is a message of the plan that the Devices codec knows.
-    public static func isKnown(_ id: UInt16) -> Bool { definition(of: id) != nil }
+    public static func isKnown(_ id: UInt16) -> Bool { length(of: id) != nil }
+
+    /// The plan's ids of the typed messages (of beam and wheel 0 for the numbered ones), read
+    /// once per call: each `X.definition.id` is a lazily initialised static, and checking that
+    /// it is initialised (swift_once) for every case of a switch, on every message sent and
+    /// received, cost more than the switch.
+    private struct PlanIDs {
+        let engineCommand = EngineControllerCommand.definition.id
+        let engineStatus = EngineControllerStatus.definition.id
+        let attitudeCommand = AttitudeCommand.definition.id
+        let attitudeStatus = AttitudeStatus.definition.id
+        let legContact = LegContactStatus.definition.id
+        let imuAcceleration = IMUAcceleration.definition.id
+        let imuRate = IMURate.definition.id
+        let roverAttitude = RoverAttitude.definition.id
+        let hazardRange = HazardRange.definition.id
+        let power = PowerStatus.definition.id
+        let altimeterBeam0 = AltimeterBeam.definition.id
+        let wheelCommand0 = WheelCommand.definition.id
+        let wheelStatus0 = WheelStatus.definition.id
+    }
+    private static let planIDs = PlanIDs()
 
     private static func index(of id: UInt16, base: UInt16, count: Int) -> Int? {
         id >= base && Int(id - base) < count ? Int(id - base) : nil

@@ -66,16 +66,18 @@ public final class DeviceEndpoint {
     public private(set) var lastRejection: Rejection?
     private var stored = Counts()
 
-    // Byte-link state.
+    // Byte-link state. The buffers are allocated once, by init, and held by `let` pointers:
+    // an array in a class's `var` is checked for exclusive access at run time on every change
+    // (and for uniqueness), on every message sent and received.
     private var decoder = DeviceStreamDecoder()
-    private var readBuffer: [UInt8]
-    private var wireBuffer: [UInt8]
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    private let wireBuffer: UnsafeMutableRawBufferPointer
     /// The unsent tail of a frame the link took only part of: sent before anything else, so
     /// frames never interleave on the wire.
-    private var outbox: [UInt8]
+    private let outbox: UnsafeMutableRawBufferPointer
     private var outboxStart = 0
     private var outboxEnd = 0
-    private var queue: [DeviceMessage?]
+    private let queue: UnsafeMutableBufferPointer<DeviceMessage?>
     private var queueHead = 0
     private var queueCount = 0
 
@@ -100,10 +102,22 @@ public final class DeviceEndpoint {
     public init(link: Link, filter: Filter = .all) {
         self.link = link
         self.filter = filter
-        readBuffer = [UInt8](repeating: 0, count: Self.readChunk)
-        wireBuffer = [UInt8](repeating: 0, count: DeviceSerialBinding.maxWireCount)
-        outbox = [UInt8](repeating: 0, count: DeviceSerialBinding.maxWireCount)
-        queue = [DeviceMessage?](repeating: nil, count: Self.queueCapacity)
+        readBuffer = .allocate(byteCount: Self.readChunk, alignment: 1)
+        readBuffer.initializeMemory(as: UInt8.self, repeating: 0)
+        wireBuffer = .allocate(byteCount: DeviceSerialBinding.maxWireCount, alignment: 1)
+        wireBuffer.initializeMemory(as: UInt8.self, repeating: 0)
+        outbox = .allocate(byteCount: DeviceSerialBinding.maxWireCount, alignment: 1)
+        outbox.initializeMemory(as: UInt8.self, repeating: 0)
+        queue = .allocate(capacity: Self.queueCapacity)
+        queue.initialize(repeating: nil)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        wireBuffer.deallocate()
+        outbox.deallocate()
+        queue.deinitialize()
+        queue.deallocate()
     }
 
     /// The link's name (the board file's device name).
@@ -147,19 +161,17 @@ public final class DeviceEndpoint {
                 stored.sendRefused += 1
                 return .backPressure
             }
-            let n = wireBuffer.withUnsafeMutableBytes { DeviceSerialBinding.encode(message, into: $0) }
-            guard let n else { return refuse(.invalidConfiguration, "message does not encode") }
-            let taken = wireBuffer.withUnsafeBytes { l.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            guard let n = DeviceSerialBinding.encode(message, into: wireBuffer) else {
+                return refuse(.invalidConfiguration, "message does not encode")
+            }
+            let taken = l.write(UnsafeRawBufferPointer(rebasing: wireBuffer[0..<n]))
             if taken == 0 {
                 stored.sendRefused += 1
                 return l.state.isOpen ? .backPressure : .refused(LinkError(.disconnected, device: l.name))
             }
             if taken < n {
-                outbox.withUnsafeMutableBytes { o in
-                    wireBuffer.withUnsafeBytes { w in
-                        o.baseAddress!.copyMemory(from: w.baseAddress! + taken, byteCount: n - taken)
-                    }
-                }
+                UnsafeMutableRawBufferPointer(rebasing: outbox[0..<(n - taken)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: wireBuffer[taken..<n]))
                 outboxStart = 0
                 outboxEnd = n - taken
             }
@@ -172,7 +184,7 @@ public final class DeviceEndpoint {
     /// an emulator or driver with nothing to send may call it each step.
     public func flush() {
         guard case .bytes(let l) = link, outboxStart < outboxEnd else { return }
-        let taken = outbox.withUnsafeBytes { l.write(UnsafeRawBufferPointer(rebasing: $0[outboxStart..<outboxEnd])) }
+        let taken = l.write(UnsafeRawBufferPointer(rebasing: outbox[outboxStart..<outboxEnd]))
         outboxStart += taken
         if outboxStart == outboxEnd {
             outboxStart = 0
@@ -196,14 +208,12 @@ public final class DeviceEndpoint {
             flush()
             if let m = dequeue() { return m }
             for _ in 0..<Self.maxReadsPerReceive {
-                let n = readBuffer.withUnsafeMutableBytes { l.read(into: $0) }
+                let n = l.read(into: readBuffer)
                 if n == 0 { break }
-                readBuffer.withUnsafeBytes { b in
-                    decoder.ingest(
-                        UnsafeRawBufferPointer(rebasing: b[0..<n]),
-                        deliver: { m in take(m) },
-                        reject: { e in lastRejection = Rejection(error: e) })
-                }
+                decoder.ingest(
+                    UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]),
+                    deliver: { m in take(m) },
+                    reject: { e in lastRejection = Rejection(error: e) })
                 if queueCount > 0 { break }
             }
             return dequeue()

@@ -6,14 +6,18 @@ public final class FlightServices {
     public let parameters: ParameterDatabase
     public unowned let dispatcher: CommandDispatcher
     /// Flight time of the tick being run; set by the executive before each tick.
-    public internal(set) var now: FlightTime
+    public var now: FlightTime { tickTime }
+    // Internal storage behind `now`: a public stored property is checked for exclusive access
+    // at run time on every read (every telemetry write and event reads it), internal storage
+    // at compile time.
+    var tickTime: FlightTime
 
     init(telemetry: TelemetryStore, events: EventLog, parameters: ParameterDatabase, dispatcher: CommandDispatcher, now: FlightTime) {
         self.telemetry = telemetry
         self.events = events
         self.parameters = parameters
         self.dispatcher = dispatcher
-        self.now = now
+        self.tickTime = now
     }
 }
 
@@ -51,11 +55,11 @@ public struct ComponentPorts {
         }
 
         func write(_ local: UInt32, _ value: FlightValue) {
-            telemetry.write(slot: ComponentPorts.slot(channelSlots, local, "write to an undeclared channel"), value, time: services.now)
+            telemetry.write(slot: ComponentPorts.slot(channelSlots, local, "write to an undeclared channel"), value, time: services.tickTime)
         }
 
         func log(_ local: UInt32, _ args: EventArguments) {
-            events.log(slot: ComponentPorts.slot(eventSlots, local, "log of an undeclared event"), args, time: services.now)
+            events.log(slot: ComponentPorts.slot(eventSlots, local, "log of an undeclared event"), args, time: services.tickTime)
         }
 
         func parameter(_ local: UInt32) -> FlightValue {
@@ -97,6 +101,7 @@ public struct ComponentPorts {
         wiring?.write(local, value)
     }
 
+    @inlinable
     public func write<ID: RawRepresentable<UInt32>>(_ channel: ID, _ value: FlightValue) {
         write(channel.rawValue, value)
     }
@@ -111,18 +116,22 @@ public struct ComponentPorts {
         wiring?.log(local, args)
     }
 
+    @inlinable
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ args: EventArguments = EventArguments()) {
         log(event.rawValue, args)
     }
 
+    @inlinable
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue) {
         log(event.rawValue, EventArguments(a))
     }
 
+    @inlinable
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue, _ b: FlightValue) {
         log(event.rawValue, EventArguments(a, b))
     }
 
+    @inlinable
     public func log<ID: RawRepresentable<UInt32>>(_ event: ID, _ a: FlightValue, _ b: FlightValue, _ c: FlightValue) {
         log(event.rawValue, EventArguments(a, b, c))
     }
@@ -142,6 +151,7 @@ public struct ComponentPorts {
         return w.parameter(local)
     }
 
+    @inlinable
     public func parameter<ID: RawRepresentable<UInt32>>(_ p: ID) -> FlightValue { parameter(p.rawValue) }
 }
 

@@ -26,8 +26,8 @@ extension FaultManager {
     /// nothing here writes telemetry or logs.
     private func evaluateAll(mode: Int, now: UInt64, time: FlightTime) {
         guard let store = telemetry, let log = eventLog else { return }
-        let slots = store.slots, emitted = log.emitted, matched = log.matched, order = self.order, operands = self.operands
-        slots.withUnsafeBufferPointer { slots in
+        let emitted = log.emitted, matched = log.matched, order = self.order, operands = self.operands
+        store.withSlots { slots in
             emitted.withUnsafeBufferPointer { emitted in
                 matched.withUnsafeBufferPointer { matched in
                     order.withUnsafeBufferPointer { order in

@@ -10,7 +10,7 @@ public final class LockstepExecutive {
     init(topology: Topology, clock: SimulatedClock) {
         self.topology = topology
         self.clock = clock
-        topology.services.now = clock.now()
+        topology.services.tickTime = clock.now()
     }
 
     public var period: FlightDuration { topology.scheduler.basePeriod }
@@ -20,7 +20,7 @@ public final class LockstepExecutive {
         clock.advance(by: period)
         tick += 1
         let now = clock.now()
-        topology.services.now = now
+        topology.services.tickTime = now
         topology.scheduler.runTick(tick, time: now)
     }
 

@@ -124,7 +124,7 @@ public final class RealTimeExecutive: Sendable {
         if let prio = configuration.fifoPriority {
             let rc = Platform.requestFIFO(priority: prio)
             fifoErrno.store(rc, ordering: .relaxed)
-            topology.services.now = flightNow()
+            topology.services.tickTime = flightNow()
             scheduler.ports.log(Scheduler.Event.realTimePolicy, .bool(rc == 0), .i32(prio), .i32(rc))
         }
         let publishEvery = UInt64(max(1, scheduler.baseRate.rounded()))
@@ -140,7 +140,7 @@ public final class RealTimeExecutive: Sendable {
             tick += 1
             ran += 1
             let now = flightNow()
-            topology.services.now = now
+            topology.services.tickTime = now
             scheduler.runTick(tick, time: now)
             if let afterTick, !afterTick(tick) { stopRequested.store(true, ordering: .releasing) }
             if ran % publishEvery == 0 { scheduler.publishLateness() }

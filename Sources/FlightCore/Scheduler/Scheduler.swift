@@ -38,7 +38,23 @@ public final class Scheduler: Component {
         var goodRuns = 0
     }
 
-    private(set) var entries: ContiguousArray<Entry> = []
+    // The groups and the units' run serials are in tables allocated by `add` (the topology's
+    // build) and changed in place by `runTick`, and the counters are private: a class's array
+    // property, or a public stored property, is checked for exclusive access at run time on
+    // every change (swift_beginAccess), several times per group per tick; these are checked
+    // at compile time.
+    private var table = UnsafeMutableBufferPointer<Entry>(start: nil, count: 0)
+    private var serials = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+    private var counters = Counters()
+
+    private struct Counters {
+        var runSerial: UInt64 = 0
+        var sheds: UInt64 = 0
+        var restores: UInt64 = 0
+    }
+
+    /// The groups, in the order they run.
+    var entries: UnsafeBufferPointer<Entry> { UnsafeBufferPointer(table) }
     /// Whether ``runTick`` measures execution time (with ``executionClock``).
     public var measuresExecutionTime = false
     /// The clock execution time is measured with: the monotonic clock, or a test's simulated
@@ -53,11 +69,10 @@ public final class Scheduler: Component {
     public var costModel: (any ExecutionCostModel)?
     /// For each group and shed tier (its unit), the serial number of its last run; the serial
     /// counts runs of any unit. Health pings read these to tell whether a component ran.
-    private(set) var runSerials: ContiguousArray<UInt64> = []
-    public private(set) var runSerial: UInt64 = 0
+    public var runSerial: UInt64 { counters.runSerial }
     /// Times any group shed a tier, and restored one.
-    public private(set) var sheds: UInt64 = 0
-    public private(set) var restores: UInt64 = 0
+    public var sheds: UInt64 { counters.sheds }
+    public var restores: UInt64 { counters.restores }
 
     public private(set) var cycleSlips: UInt64 = 0
     public private(set) var ticksMissed: UInt64 = 0
@@ -82,13 +97,33 @@ public final class Scheduler: Component {
         self.basePeriod = .seconds(1 / baseRate)
     }
 
+    deinit {
+        table.deinitialize()
+        table.deallocate()
+        serials.deallocate()
+    }
+
+    /// A table with room for `old`'s elements and `new`'s, which it holds in that order; `old`
+    /// is moved out and freed.
+    private static func grown<T>(_ old: UnsafeMutableBufferPointer<T>, appending new: some Collection<T>) -> UnsafeMutableBufferPointer<T> {
+        let start = UnsafeMutablePointer<T>.allocate(capacity: old.count + new.count)
+        if let base = old.baseAddress { start.moveInitialize(from: base, count: old.count) }
+        old.deallocate()
+        var p = start + old.count
+        for x in new {
+            p.initialize(to: x)
+            p += 1
+        }
+        return UnsafeMutableBufferPointer(start: start, count: old.count + new.count)
+    }
+
     /// Adds a group and its shed tiers; validated when the topology is built.
     func add(_ group: any RateGroupRunning, divisor: Int, offset: Int, budget: FlightDuration?, shedding tiers: [any RateGroupRunning] = [], restoreAfter: Int = 10) {
-        let first = runSerials.count
-        runSerials.append(contentsOf: repeatElement(0, count: 1 + tiers.count))
-        entries.append(Entry(
+        let first = serials.count
+        serials = Self.grown(serials, appending: repeatElement(0, count: 1 + tiers.count))
+        table = Self.grown(table, appending: CollectionOfOne(Entry(
             group: group, tiers: ContiguousArray(tiers), divisor: UInt64(max(divisor, 1)), offset: UInt64(max(offset, 0)),
-            budget: budget ?? basePeriod, restoreAfter: max(1, restoreAfter), firstUnit: first))
+            budget: budget ?? basePeriod, restoreAfter: max(1, restoreAfter), firstUnit: first)))
     }
 
     /// The unit (group or shed tier) that runs `component`, if any.
@@ -107,7 +142,10 @@ public final class Scheduler: Component {
     }
 
     @inline(__always)
-    func lastRun(ofUnit unit: Int) -> UInt64 { runSerials[unit] }
+    func lastRun(ofUnit unit: Int) -> UInt64 {
+        precondition(unit >= 0 && unit < serials.count, "no such rate group unit")
+        return serials[unit]
+    }
 
     /// Tiers a group sheds now (0 for a group that has none or sheds none).
     public func shedLevel(of group: String) -> Int? { entries.first { $0.group.name == group }?.shedLevel }
@@ -156,43 +194,48 @@ public final class Scheduler: Component {
     /// Runs every group due on base tick `tick` at `time`, each followed by its tiers that are
     /// not shed. On the tick path: no allocation.
     public func runTick(_ tick: UInt64, time: FlightTime) {
+        let entries = table
+        // Read once per tick (public stored properties: each read is checked at run time);
+        // the executives set them between ticks, never during one.
+        let measures = measuresExecutionTime, costModel = self.costModel
         for k in entries.indices {
-            let e = entries[k]
-            guard tick % e.divisor == e.offset % e.divisor else { continue }
-            let ctx = TickContext(tick: tick, time: time, period: basePeriod * Int64(e.divisor))
-            if measuresExecutionTime {
+            let divisor = entries[k].divisor
+            guard tick % divisor == entries[k].offset % divisor else { continue }
+            let ctx = TickContext(tick: tick, time: time, period: basePeriod * Int64(divisor))
+            if measures {
                 let dt: UInt64
                 if let model = costModel {
-                    dt = runUnits(e, context: ctx, model: model)
+                    dt = runUnits(of: &entries[k], context: ctx, model: model)
                 } else {
                     let clock = executionClock
                     let t0 = clock.monotonicNanoseconds()
-                    runUnits(e, context: ctx)
+                    runUnits(of: &entries[k], context: ctx)
                     dt = clock.monotonicNanoseconds() &- t0
                 }
+                let budgetNanoseconds = entries[k].budget.nanoseconds
                 entries[k].stats.lastNanoseconds = dt
                 if dt > entries[k].stats.maxNanoseconds { entries[k].stats.maxNanoseconds = dt }
-                if Int64(dt) > e.budget.nanoseconds {
+                if Int64(dt) > budgetNanoseconds {
                     entries[k].stats.overruns &+= 1
-                    let exec = FlightValue.f64(Double(dt) / 1e3), budget = FlightValue.f64(Double(e.budget.nanoseconds) / 1e3)
+                    let exec = FlightValue.f64(Double(dt) / 1e3), budget = FlightValue.f64(Double(budgetNanoseconds) / 1e3)
                     ports.log(Event.overrun, .u32(UInt32(k)), exec, budget)
                     entries[k].goodRuns = 0
-                    if e.shedLevel < e.tiers.count {
+                    if entries[k].shedLevel < entries[k].tiers.count {
                         entries[k].shedLevel += 1
-                        sheds &+= 1
+                        counters.sheds &+= 1
                         ports.log(Event.loadShed, EventArguments(.u32(UInt32(k)), .u8(UInt8(entries[k].shedLevel)), exec, budget))
                     }
-                } else if e.shedLevel > 0 {
+                } else if entries[k].shedLevel > 0 {
                     entries[k].goodRuns += 1
-                    if entries[k].goodRuns >= e.restoreAfter {
+                    if entries[k].goodRuns >= entries[k].restoreAfter {
                         entries[k].goodRuns = 0
                         entries[k].shedLevel -= 1
-                        restores &+= 1
+                        counters.restores &+= 1
                         ports.log(Event.loadRestored, .u32(UInt32(k)), .u8(UInt8(entries[k].shedLevel)))
                     }
                 }
             } else {
-                runUnits(e, context: ctx)
+                runUnits(of: &entries[k], context: ctx)
             }
             entries[k].stats.cycles &+= 1
             let base = Channel.firstGroup.rawValue + UInt32(k) * Self.channelsPerGroup
@@ -201,26 +244,35 @@ public final class Scheduler: Component {
             ports.write(base + 1, .u32(UInt32(clamping: s.lastNanoseconds / 1_000)))
             ports.write(base + 2, .u32(UInt32(clamping: s.maxNanoseconds / 1_000)))
             ports.write(base + 3, .u32(UInt32(truncatingIfNeeded: s.overruns)))
-            if !e.tiers.isEmpty { ports.write(Channel.firstShed.rawValue + UInt32(k), .u8(UInt8(truncatingIfNeeded: entries[k].shedLevel))) }
+            if !entries[k].tiers.isEmpty { ports.write(Channel.firstShed.rawValue + UInt32(k), .u8(UInt8(truncatingIfNeeded: entries[k].shedLevel))) }
         }
     }
 
     /// Runs a group, then its tiers that are not shed, recording each unit's run serial;
-    /// with a cost model, returns the modelled cost of the units that ran (ns), else 0.
+    /// with a cost model, returns the modelled cost of the units that ran (ns), else 0. The
+    /// entry is the table's, used in place (a copy would retain its group and tiers).
     @inline(__always) @discardableResult
-    private func runUnits(_ e: Entry, context: TickContext, model: (any ExecutionCostModel)? = nil) -> UInt64 {
+    private func runUnits(of e: inout Entry, context: TickContext, model: (any ExecutionCostModel)? = nil) -> UInt64 {
         var cost: Int64 = 0
         let active = e.tiers.count - e.shedLevel
         var t = -1  // -1: the group itself, then its active tiers
         while t < active {
-            let unit = t < 0 ? e.group : e.tiers[t]
-            if let model { cost &+= max(0, model.cost(ofUnit: unit.name, context: context).nanoseconds) }
-            unit.run(context)
-            runSerial &+= 1
-            runSerials[e.firstUnit + 1 + t] = runSerial
+            if t < 0 {
+                run(e.group, context: context, model: model, cost: &cost)
+            } else {
+                run(e.tiers[t], context: context, model: model, cost: &cost)
+            }
+            counters.runSerial &+= 1
+            serials[e.firstUnit + 1 + t] = counters.runSerial
             t += 1
         }
         return UInt64(cost)
+    }
+
+    @inline(__always)
+    private func run(_ unit: borrowing any RateGroupRunning, context: TickContext, model: (any ExecutionCostModel)?, cost: inout Int64) {
+        if let model { cost &+= max(0, model.cost(ofUnit: unit.name, context: context).nanoseconds) }
+        unit.run(context)
     }
 
     /// Records that the work of `tick` ran past the next deadline and `missed` ticks were skipped.

@@ -346,7 +346,7 @@ public final class Topology {
     }
 
     public func channelID(_ qualifiedName: String) -> ChannelID? {
-        telemetry.slots.first { $0.qualifiedName == qualifiedName }?.id
+        telemetry.withSlots { $0.first { $0.qualifiedName == qualifiedName }?.id }
     }
 
     public func eventID(_ qualifiedName: String) -> EventID? {

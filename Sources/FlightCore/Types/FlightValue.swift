@@ -36,6 +36,7 @@ public enum FlightValue: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A stable 64-bit pattern of the value, for digests and change detection.
+    @inline(__always)
     public var bitPattern: UInt64 {
         switch self {
         case .u8(let v): UInt64(v)

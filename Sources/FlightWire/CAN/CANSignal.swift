@@ -62,13 +62,23 @@ public struct CANSignal: Sendable {
         encodeRaw(raw(for: physical), into: data)
     }
 
+    /// Writes the low `length` bits of `raw` into `data`, leaving its other bits as they are;
+    /// returns false, writing nothing, if the signal does not fit.
     @discardableResult
     public func encodeRaw(_ raw: UInt64, into data: UnsafeMutableRawBufferPointer) -> Bool {
         guard startBit + length <= data.count * 8 else { return false }
-        for i in 0..<length {
-            let p = startBit + i
-            let bit = UInt8(1) << UInt8(p & 7)
-            if (raw >> UInt64(i)) & 1 == 1 { data[p >> 3] |= bit } else { data[p >> 3] &= ~bit }
+        // A byte at a time (at most nine): the signal's bits in byte `b` start at bit `at` of
+        // it and run for `n` bits; `rest` holds the bits not yet written, lowest first.
+        var b = startBit >> 3, at = startBit & 7
+        var remaining = length, rest = raw
+        while remaining > 0 {
+            let n = Swift.min(8 - at, remaining)
+            let mask = UInt8(truncatingIfNeeded: ((1 << n) - 1) << at)
+            data[b] = (data[b] & ~mask) | (UInt8(truncatingIfNeeded: rest << UInt64(at)) & mask)
+            rest >>= UInt64(n)
+            remaining -= n
+            at = 0
+            b += 1
         }
         return true
     }
@@ -78,12 +88,18 @@ public struct CANSignal: Sendable {
 
     public func decodeRaw(_ data: UnsafeRawBufferPointer) -> UInt64? {
         guard startBit + length <= data.count * 8 else { return nil }
-        var raw: UInt64 = 0
-        for i in 0..<length {
-            let p = startBit + i
-            if (data[p >> 3] >> UInt8(p & 7)) & 1 == 1 { raw |= 1 << UInt64(i) }
+        // A byte at a time (at most nine), little-endian: the first byte's bits from the
+        // signal's start, then whole bytes above them; bits past the signal are masked off.
+        let first = startBit >> 3, last = (startBit + length - 1) >> 3
+        var raw = UInt64(data[first]) >> UInt64(startBit & 7)
+        var filled = 8 - (startBit & 7)  // bits of `raw` taken so far (below 64: see the loop)
+        var b = first + 1
+        while b <= last {
+            raw |= UInt64(data[b]) << UInt64(filled)
+            filled += 8
+            b += 1
         }
-        return raw
+        return raw & rawMask
     }
 }
 

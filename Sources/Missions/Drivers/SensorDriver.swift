@@ -54,7 +54,10 @@ public final class SensorDriver<Device: SensorDevice>: Component {
     private var staging = Device.emptySample()
     private var published: UInt32 = 0
     /// The latest sample published (nil before the first).
-    public private(set) var latest: Device.Sample?
+    public var latest: Device.Sample? { latestSample }
+    // Behind `latest`: private, so its write on every sample is checked at compile time
+    // rather than at run time (as a public stored property's would be).
+    private var latestSample: Device.Sample?
 
     /// - Parameters:
     ///   - name: the instance name (the board's device name is a good one: `imu`).
@@ -104,7 +107,7 @@ public final class SensorDriver<Device: SensorDevice>: Component {
         Device.stamp(&staging, time: time.nanoseconds, sequence: published, counter: counter)
         monitor.fresh(at: time, valid: Device.isValid(staging))
         topic.publish(staging)
-        latest = staging
+        latestSample = staging
         Device.write(staging, to: ports)
     }
 
