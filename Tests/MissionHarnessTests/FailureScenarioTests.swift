@@ -12,9 +12,8 @@ import Testing
 /// fault coverage of every scenario run so far (the last one printed is the whole suite's).
 @Suite("Real failures replayed on the lander")
 struct FailureScenarioTests {
-    static let coverage = FaultCoverage()
-
-    static let scenarios = (MissionSequences.repositoryDirectory as NSString).deletingLastPathComponent + "/Simulator/Scenarios"
+    static let coverage = SuiteFaultCoverage(environment: "REGOLITH_FAULT_COVERAGE")
+    static let scenarios = FaultScenarioSupport.scenarios
 
     /// The harness with the shipped fault table and the named scenario.
     func mission(_ scenario: String?, descent: LanderMission.Options.Descent = .sequence, maxTime: Double = 1_100) throws -> LanderMission {
@@ -28,31 +27,15 @@ struct FailureScenarioTests {
 
     func faults(_ m: LanderMission) throws -> FaultProtection { try #require(m.flight.faultProtection) }
 
-    func emissions(_ m: LanderMission, _ name: String) -> UInt64 {
-        let events = m.flight.topology.events
-        return events.infos.first { $0.qualifiedName == name }.flatMap { events.emissions(of: $0.id) } ?? 0
-    }
+    func emissions(_ m: LanderMission, _ name: String) -> UInt64 { FaultScenarioSupport.emissions(m.flight.topology, name) }
 
-    func mode(_ m: LanderMission) throws -> String {
-        let modes = try faults(m).modes
-        return modes.names[modes.current]
-    }
+    func mode(_ m: LanderMission) throws -> String { FaultScenarioSupport.mode(try faults(m)) }
 
-    /// Serialises writing the suite's coverage file.
-    static let coverageFileLock = NSLock()
-
-    /// Records the run's fault activity and prints it. With `REGOLITH_FAULT_COVERAGE` set
-    /// (`make test-swift`), the coverage so far is also written to that file: the last
-    /// write, after every scenario test has recorded, is the whole suite's, and the Makefile
-    /// fails the run unless every monitor and response of the table fired in some test.
+    /// Records the run's fault activity in the suite's coverage (``SuiteFaultCoverage``) and
+    /// prints it.
     func report(_ m: LanderMission, _ scenario: String) throws {
         let f = try faults(m).faults
-        Self.coverage.record(f, scenario: scenario)
-        if let path = ProcessInfo.processInfo.environment["REGOLITH_FAULT_COVERAGE"] {
-            Self.coverageFileLock.lock()
-            defer { Self.coverageFileLock.unlock() }
-            try (Self.coverage.report() + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        }
+        try Self.coverage.record(f, scenario: scenario)
         let own = FaultCoverage()
         own.record(f, scenario: scenario)
         let t = m.outcome.touchdown
@@ -61,7 +44,7 @@ struct FailureScenarioTests {
             touchdown \(t.map { String(format: "v %.2f m/s, h %.2f m/s, tilt %.2f deg, rate %.2f deg/s", $0.verticalSpeed, $0.horizontalSpeed, $0.tiltDegrees, $0.angularRateDegrees) } ?? "none")
             \(own.report())
             --- coverage so far ---
-            \(Self.coverage.report())
+            \(Self.coverage.coverage.report())
             """)
     }
 

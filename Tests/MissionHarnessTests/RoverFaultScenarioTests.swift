@@ -18,9 +18,8 @@ import Testing
 /// every test has run, must say that every monitor and response fired.
 @Suite("Rover stops with the rover's fault table")
 struct RoverFaultScenarioTests {
-    static let coverage = FaultCoverage()
-    static let coverageFileLock = NSLock()
-    static let scenarios = (MissionSequences.repositoryDirectory as NSString).deletingLastPathComponent + "/Simulator/Scenarios"
+    static let coverage = SuiteFaultCoverage(environment: "REGOLITH_ROVER_FAULT_COVERAGE")
+    static let scenarios = FaultScenarioSupport.scenarios
     static let topSpeed = 200.0 / 3_600
 
     /// A drive to (east, north) from the ground with the shipped table and the named scenario,
@@ -40,15 +39,9 @@ struct RoverFaultScenarioTests {
 
     func faults(_ m: RoverMission) throws -> FaultProtection { try #require(m.flight.faultProtection) }
 
-    func mode(_ m: RoverMission) throws -> String {
-        let modes = try faults(m).modes
-        return modes.names[modes.current]
-    }
+    func mode(_ m: RoverMission) throws -> String { FaultScenarioSupport.mode(try faults(m)) }
 
-    func emissions(_ m: RoverMission, _ name: String) -> UInt64 {
-        let events = m.flight.topology.events
-        return events.infos.first { $0.qualifiedName == name }.flatMap { events.emissions(of: $0.id) } ?? 0
-    }
+    func emissions(_ m: RoverMission, _ name: String) -> UInt64 { FaultScenarioSupport.emissions(m.flight.topology, name) }
 
     /// The one `DriveStopped` of the run (the table's stop monitors match its reason): its
     /// reason, wheel, and what tripped the stop against which limit.
@@ -73,12 +66,7 @@ struct RoverFaultScenarioTests {
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let f = try faults(m).faults
-        Self.coverage.record(f, scenario: scenario)
-        if let path = ProcessInfo.processInfo.environment["REGOLITH_ROVER_FAULT_COVERAGE"] {
-            Self.coverageFileLock.lock()
-            defer { Self.coverageFileLock.unlock() }
-            try (Self.coverage.report() + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        }
+        try Self.coverage.record(f, scenario: scenario)
         let a = f.activity
         let tripped = Set(a.monitors.filter { $0.trips > 0 }.map(\.name))
         let fired = Set(a.responses.filter { $0.firings > 0 }.map(\.name))
